@@ -1,0 +1,48 @@
+# kwippy: `make run` serves the site, `make test` runs every test. Both set up a fresh machine.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SERVICES := scripts/services
+
+.PHONY: run test lint check migrations-check services-up services-down bench bench-quick
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(SERVICES) up
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py seed_demo --if-empty
+	@echo "kwippy: serving on http://127.0.0.1:8000  (demo login: alice / kwippy-demo; Ctrl-C stops)"
+	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile -
+
+test: $(STAMP)
+	$(SERVICES) up --profile test
+	$(SERVICES) tools
+	$(PY) -m pytest
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# The production checks: DEBUG=0 with the environment the README documents.
+check: $(STAMP)
+	DEBUG=0 HTTPS=1 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ALLOWED_HOSTS=kwippy.example CSRF_TRUSTED_ORIGINS=https://kwippy.example \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+migrations-check: $(STAMP)
+	$(PY) manage.py makemigrations --check --dry-run
+
+services-up:
+	$(SERVICES) up
+
+services-down:
+	$(SERVICES) down
+	$(SERVICES) down --profile test

@@ -1,0 +1,98 @@
+"""Read kwippy's configuration from the environment, strictly.
+
+Every reader either returns a value Django understands or raises `ConfigError`, whose message is one
+line naming the variable and the form it expects. `manage.py` and `wsgi.py` print that line and
+stop, so a typo in the environment never surfaces as a traceback from deep inside Django.
+
+The URL parsers are our own rather than dj-database-url's: kwippy accepts exactly one database
+(PostgreSQL) and one cache protocol (memcached), and an error must name the variable it came from.
+"""
+
+import os
+from urllib.parse import unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+class ConfigError(ImproperlyConfigured):
+    """A configuration variable is missing or malformed."""
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        if default is None:
+            raise ConfigError(f"{name} is required")
+        return default
+    return raw
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "")
+    if raw == "":
+        return default
+    if raw not in ("1", "0"):
+        raise ConfigError(f"{name} must be 1 or 0, got {raw!r}")
+    return raw == "1"
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name, "")
+    if raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < minimum:
+        raise ConfigError(f"{name} must be a whole number of at least {minimum}, got {raw!r}")
+    return int(raw)
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name, "")
+    if raw == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _port(name: str, text: str | None, expected: str) -> int:
+    if text is None or not text.isdigit() or not 0 < int(text) < 65536:
+        raise ConfigError(f"{name} has a bad port {text!r}; expected {expected}")
+    return int(text)
+
+
+def parse_database_url(name: str, url: str) -> dict:
+    """Return Django's DATABASES entry for a `postgres://user:pass@host:port/name` URL."""
+    expected = "postgres://user:password@host:port/database"
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise ConfigError(f"{name} must look like {expected}, got scheme {parts.scheme!r}")
+    database = unquote(parts.path.lstrip("/"))
+    if not parts.hostname or not database or "/" in database:
+        raise ConfigError(f"{name} must look like {expected}")
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        raise ConfigError(f"{name} has a bad port; expected {expected}") from None
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": database,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname,
+        "PORT": str(port),
+    }
+
+
+def parse_memcached_url(name: str, url: str) -> list[str]:
+    """Return the `host:port` nodes of a `memcached://host:port[,host:port…]` URL."""
+    expected = "memcached://host:port[,host:port…]"
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme != "memcached" or not rest:
+        raise ConfigError(f"{name} must look like {expected}, got {url!r}")
+    nodes = []
+    for node in rest.rstrip("/").split(","):
+        host, colon, port = node.strip().rpartition(":")
+        if not colon or not host or any(c in host for c in "/@?#"):
+            raise ConfigError(f"{name} must look like {expected}, got {url!r}")
+        nodes.append(f"{host}:{_port(name, port, expected)}")
+    if len(set(nodes)) != len(nodes):
+        raise ConfigError(f"{name} names the same node twice: {url!r}")
+    return nodes

@@ -1,0 +1,193 @@
+"""kwippy's one settings module, driven by the environment (see README, "Configuration").
+
+With no environment at all it runs against the local services that `scripts/services` starts, in
+debug mode. `DEBUG=0` turns the production requirements on: a real `SECRET_KEY`, hashed static
+files with far-future caching, persistent database connections.
+"""
+
+import secrets
+from pathlib import Path
+
+from config import local_services
+from config.env import (
+    ConfigError,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    parse_database_url,
+    parse_memcached_url,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+DEV = local_services.profile("dev")
+
+DEBUG = env_bool("DEBUG", True)
+
+
+def _dev_secret_key() -> str:
+    """Return the development key kept under var/, creating it on first use."""
+    path = VAR_DIR / "dev-secret-key"
+    if not path.exists():
+        VAR_DIR.mkdir(exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+if DEBUG:
+    SECRET_KEY = env_str("SECRET_KEY", "") or _dev_secret_key()
+else:
+    SECRET_KEY = env_str("SECRET_KEY")
+    if len(SECRET_KEY) < 50:
+        raise ConfigError("SECRET_KEY must be at least 50 characters when DEBUG=0")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if not _origin.startswith(("http://", "https://")):
+        raise ConfigError(f"CSRF_TRUSTED_ORIGINS entries must start with https://, got {_origin!r}")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    # Only for its table: the session benchmark compares our engine with Django's `db` engine.
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django.contrib.humanize",
+    "kwippy.core",
+    "kwippy.accounts",
+    "kwippy.posts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": parse_database_url("DATABASE_URL", env_str("DATABASE_URL", DEV.database_url))
+}
+# Persistent connections save a connection set-up per request; health checks drop dead ones.
+DATABASES["default"]["CONN_MAX_AGE"] = 0 if DEBUG else env_int("CONN_MAX_AGE", 600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+PYMEMCACHE = "django.core.cache.backends.memcached.PyMemcacheCache"
+CACHES = {
+    "default": {
+        "BACKEND": PYMEMCACHE,
+        "LOCATION": parse_memcached_url(
+            "OBJECT_CACHE_URL", env_str("OBJECT_CACHE_URL", DEV.object_cache_url)
+        ),
+        "KEY_PREFIX": "kwippy",
+        "OPTIONS": {
+            # The object cache is an optimisation: when it is down, pages are built from the
+            # database (misses), never a 500. Short timeouts and a short dead time keep a dead node
+            # cheap and let a restarted one back in within seconds.
+            "ignore_exc": True,
+            "connect_timeout": 0.25,
+            "timeout": 0.5,
+            "retry_attempts": 1,
+            "dead_timeout": 2,
+            "no_delay": True,
+        },
+    },
+    # A separate memcached that nothing but sessions uses: flushing or restarting the object cache
+    # must not log everyone out.
+    "sessions": {
+        "BACKEND": PYMEMCACHE,
+        "LOCATION": parse_memcached_url(
+            "SESSION_CACHE_URL", env_str("SESSION_CACHE_URL", DEV.session_cache_url)
+        ),
+        "KEY_PREFIX": "kwippy",
+        "OPTIONS": {"connect_timeout": 0.25, "timeout": 0.5, "no_delay": True},
+    },
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+SESSION_CACHE_ALIAS = "sessions"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed names let whitenoise send far-future caching headers; under DEBUG, Django links the
+# unhashed names and whitenoise serves them straight from the finders.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kwippy <kwippy@localhost>")
+
+# Security headers that hold with or without TLS.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# HTTPS=1 when a TLS proxy sits in front: secure cookies, redirect to https, HSTS.
+HTTPS = env_bool("HTTPS", False)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"kwippy": {"level": "INFO"}},
+}

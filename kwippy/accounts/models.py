@@ -1,0 +1,39 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class User(AbstractUser):
+    """A kwippy account, with the profile people see on their page."""
+
+    display_name = models.CharField(max_length=100, blank=True)
+    bio = models.CharField(max_length=500, blank=True)
+    website = models.URLField(max_length=2000, blank=True)
+
+    class Meta:
+        constraints = [
+            # /u/Alice/ and /u/alice/ must not be two people.
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+        ]
+        indexes = [models.Index(Lower("email"), name="user_email_ci")]
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.username
+
+
+class Follow(models.Model):
+    """One person following another; follows are one-way."""
+
+    follower = models.ForeignKey(User, models.CASCADE, related_name="following_set")
+    followee = models.ForeignKey(User, models.CASCADE, related_name="follower_set")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followee"], name="follow_once"),
+            models.CheckConstraint(
+                condition=~models.Q(follower=models.F("followee")), name="follow_not_self"
+            ),
+        ]
+        indexes = [models.Index(fields=["followee", "follower"], name="follow_followee")]

@@ -1,0 +1,78 @@
+import hashlib
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.utils import timezone
+
+from kwippy.posts.normalize import TAG_MAX_LENGTH, TITLE_MAX_LENGTH
+
+
+def url_hash(url: str) -> str:
+    """Return the MD5 of a URL, as Pinboard's `hash` (identity, not security)."""
+    return hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+
+
+class Link(models.Model):
+    """One web address, saved once however many people bookmark it."""
+
+    url = models.TextField()
+    # A 2,000-character URL is too long for a btree index; its hash is the unique key.
+    url_hash = models.CharField(max_length=32, unique=True)
+    public_saves = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class Post(models.Model):
+    """One person's bookmark of a link."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="posts")
+    link = models.ForeignKey(Link, models.PROTECT, related_name="posts")
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(blank=True)
+    tags = ArrayField(models.CharField(max_length=TAG_MAX_LENGTH), default=list, blank=True)
+    is_private = models.BooleanField(default=False)
+    to_read = models.BooleanField(default=False)
+    created = models.DateTimeField(default=timezone.now)
+    updated = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "link"], name="post_one_per_user_link"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created", "-id"], name="post_user_recent"),
+            models.Index(
+                fields=["-created", "-id"],
+                condition=models.Q(is_private=False),
+                name="post_public_recent",
+            ),
+            models.Index(fields=["link", "-created"], name="post_link_recent"),
+            GinIndex(fields=["tags"], name="post_tags"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def url(self) -> str:
+        return self.link.url
+
+
+class UserTag(models.Model):
+    """How many of a person's posts carry a tag: all of them, and the public ones."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="tag_counts")
+    name = models.CharField(max_length=TAG_MAX_LENGTH)
+    count = models.PositiveIntegerField(default=0)
+    public_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="usertag_once")]
+
+    def __str__(self) -> str:
+        return self.name

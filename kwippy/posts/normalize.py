@@ -1,0 +1,66 @@
+"""Turn what people type into the URLs and tags kwippy stores. Pure functions, no database."""
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+URL_MAX_LENGTH = 2000
+TAG_MAX_LENGTH = 255
+TITLE_MAX_LENGTH = 255
+DESCRIPTION_MAX_LENGTH = 65536
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class InvalidURL(ValueError):
+    """The text is not an http(s) URL kwippy can store."""
+
+
+def normalize_url(raw: str) -> str:
+    """Return the canonical form of an http(s) URL, or raise InvalidURL saying why.
+
+    Scheme and host are lower-cased, the default port and the fragment dropped, an empty path
+    becomes "/": two spellings of one address are one link.
+    """
+    text = raw.strip()
+    if not text:
+        raise InvalidURL("Enter a URL.")
+    if len(text) > URL_MAX_LENGTH:
+        raise InvalidURL(f"URLs can be at most {URL_MAX_LENGTH} characters.")
+    if any(ord(c) < 33 or ord(c) == 127 for c in text):
+        raise InvalidURL("A URL cannot contain spaces or control characters.")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise InvalidURL("That is not a valid URL.") from None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        raise InvalidURL("Only http and https links can be saved.")
+    host = (parts.hostname or "").lower()
+    if not host or not re.fullmatch(r"[\w.\-\[\]:%]+", host) or host.startswith((".", "-")):
+        raise InvalidURL("That URL has no valid host.")
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None and port != DEFAULT_PORTS[scheme]:
+        netloc = f"{netloc}:{port}"
+    if parts.username is not None or parts.password is not None:
+        userinfo = parts.netloc.rpartition("@")[0]
+        netloc = f"{userinfo}@{netloc}"
+    url = urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    if len(url) > URL_MAX_LENGTH:
+        raise InvalidURL(f"URLs can be at most {URL_MAX_LENGTH} characters.")
+    return url
+
+
+def normalize_tag(raw: str) -> str:
+    """Return a tag as stored: lower-case, inner spaces as "-", no commas, at most 255 chars."""
+    tag = "-".join(raw.replace(",", " ").split()).lower()
+    return tag[:TAG_MAX_LENGTH]
+
+
+def parse_tags(text: str) -> list[str]:
+    """Split space- or comma-separated tags into stored tags, in order, without duplicates."""
+    seen: dict[str, None] = {}
+    for word in re.split(r"[\s,]+", text):
+        tag = normalize_tag(word)
+        if tag:
+            seen.setdefault(tag)
+    return list(seen)

@@ -1,0 +1,19 @@
+"""kwippy's settings pointed at the test services (scripts/services up --profile test).
+
+Running the suite never touches the development database or caches, whatever the shell exports.
+"""
+
+import os
+
+from config import local_services
+
+_TEST = local_services.profile("test")
+os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL", _TEST.database_url)
+os.environ["OBJECT_CACHE_URL"] = _TEST.object_cache_url
+os.environ["SESSION_CACHE_URL"] = _TEST.session_cache_url
+os.environ["DEBUG"] = "1"
+
+from config.settings import *  # noqa: E402, F403
+
+# Every Basic-auth request checks a password: the production hasher would make the suite crawl.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

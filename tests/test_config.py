@@ -1,0 +1,107 @@
+"""Bad configuration stops start-up with one line naming the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config.env import ConfigError, parse_database_url, parse_memcached_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(env_changes: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(env_changes)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        (
+            "SESSION_CACHE_URL",
+            "redis://x",
+            "SESSION_CACHE_URL must look like memcached://host:port",
+        ),
+        ("OBJECT_CACHE_URL", "memcached://cache", "OBJECT_CACHE_URL must look like memcached://"),
+        ("OBJECT_CACHE_URL", "memcached://cache:99999", "OBJECT_CACHE_URL has a bad port"),
+        ("DATABASE_URL", "mysql://u:p@h/db", "DATABASE_URL must look like postgres://"),
+        ("DATABASE_URL", "postgres://u:p@h:x/db", "DATABASE_URL has a bad port"),
+        ("DEBUG", "yes", "DEBUG must be 1 or 0, got 'yes'"),
+    ],
+)
+def test_bad_variable_stops_start_up_with_one_line(variable, value, expected):
+    result = run_manage({variable: value}, "check")
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("kwippy: configuration error: ")
+    assert expected in lines[0]
+
+
+def test_production_without_secret_key_names_it():
+    result = run_manage({"DEBUG": "0", "SECRET_KEY": ""}, "check")
+    assert result.returncode != 0
+    assert result.stderr.strip() == "kwippy: configuration error: SECRET_KEY is required"
+
+
+def test_wsgi_import_with_bad_configuration_exits_with_one_line():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "SESSION_CACHE_URL": "x"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("kwippy: configuration error: SESSION_CACHE_URL")
+
+
+def test_check_deploy_is_clean_under_the_documented_production_environment():
+    result = run_manage(
+        {
+            "DEBUG": "0",
+            "HTTPS": "1",
+            "SECRET_KEY": "x7" * 30 + "production-grade-secret",
+            "ALLOWED_HOSTS": "kwippy.example",
+            "CSRF_TRUSTED_ORIGINS": "https://kwippy.example",
+        },
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_memcached_url_with_several_nodes_gives_every_node():
+    nodes = parse_memcached_url("X", "memcached://a:11211,b:11212, c:1")
+    assert nodes == ["a:11211", "b:11212", "c:1"]
+
+
+def test_memcached_url_naming_a_node_twice_is_refused():
+    with pytest.raises(ConfigError, match="names the same node twice"):
+        parse_memcached_url("X", "memcached://a:1,a:1")
+
+
+def test_database_url_gives_django_settings_with_unquoted_password():
+    database = parse_database_url("X", "postgres://kw:p%40ss@db.internal:6432/kwippy")
+    assert database["PASSWORD"] == "p@ss"
+    assert (database["HOST"], database["PORT"], database["NAME"]) == (
+        "db.internal",
+        "6432",
+        "kwippy",
+    )
