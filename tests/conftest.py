@@ -34,7 +34,7 @@ def empty_caches():
     """Start every test with empty object and session caches."""
     for alias in ("default", "sessions"):
         caches[alias].clear()
-    yield
+    return
 
 
 def make_user(username: str, **extra) -> User:

@@ -37,3 +37,6 @@ class Follow(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["followee", "follower"], name="follow_followee")]
+
+    def __str__(self) -> str:
+        return f"{self.follower} follows {self.followee}"

@@ -1,5 +1,6 @@
 """Fill the database with demo people and bookmarks: a small lively set, or a large one, fast."""
 
+import contextlib
 import random
 from datetime import timedelta
 
@@ -119,7 +120,7 @@ class Command(BaseCommand):
         for index, (url, title, description, tags) in enumerate(DEMO_BOOKMARKS):
             owners = rng.sample(list(people.values()), k=rng.randint(1, 3))
             for owner in owners:
-                try:
+                with contextlib.suppress(services.PostExists):
                     services.post_create(
                         user=owner,
                         url=url,
@@ -130,8 +131,6 @@ class Command(BaseCommand):
                         to_read=rng.random() < 0.2,
                         created=now - timedelta(hours=index * 7 + rng.randint(0, 6)),
                     )
-                except services.PostExists:
-                    pass
         self.stdout.write(
             f"seed_demo: {len(people)} people, {Post.objects.count()} posts "
             f"(sign in as alice / {DEMO_PASSWORD})"
