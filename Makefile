@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SERVICES := scripts/services
 
-.PHONY: run test lint check migrations-check services-up services-down bench bench-quick
+.PHONY: run test lint check migrations-check services-up services-down
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)

@@ -40,6 +40,7 @@ def _offset() -> int:
 def profile(name: str) -> LocalServices:
     """Return the ports and database of the `dev` or `test` profile."""
     offset = _offset()
-    base = {"dev": (54320, 11311, 11300), "test": (54330, 11411, 11400)}[name]
+    # The two profiles sit 10,000 ports apart, so no offset up to 1000 makes them collide.
+    base = {"dev": (54320, 11311, 11300), "test": (44330, 21411, 21400)}[name]
     pg, objects, sessions = (port + offset for port in base)
     return LocalServices(name, pg, objects, sessions, database="kwippy")
