@@ -70,9 +70,13 @@ class AccountPasswordBackend(ModelBackend):
 class AppPasswordBackend(BaseBackend):
     """Check a username-or-email and an app password, in one query.
 
-    It never restores a user from a session (`get_user` is BaseBackend's None): an app password
-    authenticates one request and signs nobody in.
+    An app password authenticates one request and signs nobody in (the login form never passes
+    `app_password`); `get_user` only serves sessions that name this backend, as Django's test
+    client `force_login` does with the first backend.
     """
+
+    def get_user(self, user_id):
+        return AccountPasswordBackend().get_user(user_id)
 
     def authenticate(self, request, username=None, app_password=None, **kwargs):
         if (
