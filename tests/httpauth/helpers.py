@@ -1,7 +1,9 @@
 """Real HTTP requests to the live server, and what the memcached services saw."""
 
+import re
 import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from email.message import Message
@@ -73,3 +75,18 @@ def stored_items(alias: str) -> int:
     lines = data.decode().splitlines()
     stats = dict(line.split()[1:3] for line in lines if line.startswith("STAT"))
     return int(stats["total_items"])
+
+
+def post_login_form(base_url: str, username: str, password: str, next_url: str = "") -> Reply:
+    """Fetch the login page for its CSRF token, then post the form as a browser would."""
+    page = fetch(base_url + "/accounts/login/")
+    cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)[1]
+    fields = {"csrfmiddlewaretoken": token, "username": username, "password": password}
+    if next_url:
+        fields["next"] = next_url
+    return fetch(
+        base_url + "/accounts/login/",
+        data=urllib.parse.urlencode(fields).encode(),
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    )
