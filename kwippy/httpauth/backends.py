@@ -58,8 +58,7 @@ class AccountPasswordBackend(ModelBackend):
             # Hash anyway, so that an unknown identifier takes as long as a wrong password.
             User().set_password(password)
             return None
-        key = _remembered_check_key(user, password)
-        if cache.get(key) is None:
+        if cache.get(_remembered_check_key(user, password)) is None:
             if not user.check_password(password):
                 return None
             # check_password may have upgraded the stored hash: key on the current one.
