@@ -127,3 +127,17 @@ def test_a_session_naming_the_app_password_backend_restores_its_user(alice, clie
     request = RequestFactory().get("/")
     request.session = client.session
     assert get_user(request) == alice
+
+
+def test_an_app_password_costs_one_query_once_its_use_is_recorded(alice, django_assert_num_queries):
+    _, secret = app_password_create(user=alice, name="reader")
+    with django_assert_num_queries(2):  # the lookup, and recording the first use
+        assert authenticate(username="alice", password=secret, app_password=secret) == alice
+    with django_assert_num_queries(1):
+        assert authenticate(username="alice", password=secret, app_password=secret) == alice
+
+
+def test_a_remembered_account_password_costs_one_query(alice, django_assert_num_queries):
+    assert authenticate(username="alice", password=PASSWORD) == alice
+    with django_assert_num_queries(1):
+        assert authenticate(username="alice", password=PASSWORD, app_password=PASSWORD) == alice
