@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kwippy.core",
     "kwippy.accounts",
     "kwippy.posts",
+    "kwippy.httpauth",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +143,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# App passwords first: one is recognised by its shape and checked with one query, before the
+# account backend would spend a PBKDF2 run on it.
+AUTHENTICATION_BACKENDS = [
+    "kwippy.httpauth.backends.AppPasswordBackend",
+    "kwippy.httpauth.backends.AccountPasswordBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

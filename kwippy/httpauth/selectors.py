@@ -1,0 +1,38 @@
+"""Reads for authentication: who an identifier names, and a person's app passwords."""
+
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Lower
+
+from kwippy.accounts.models import User
+from kwippy.httpauth.models import AppPassword
+
+# The longest email address; usernames are shorter. Anything longer names nobody.
+MAX_IDENTIFIER_LENGTH = 254
+
+
+def users_matching_identifier(*, identifier: str) -> QuerySet[User]:
+    """Return the users whose username or email is the identifier, ignoring case."""
+    wanted = Lower(Value(identifier, output_field=CharField()))
+    return User.objects.alias(username_ci=Lower("username"), email_ci=Lower("email")).filter(
+        Q(username_ci=wanted) | Q(email_ci=wanted)
+    )
+
+
+def identifier_is_usable(identifier: str | None) -> bool:
+    """Return whether an identifier could name anyone (PostgreSQL refuses NUL characters)."""
+    if not identifier:
+        return False
+    return len(identifier) <= MAX_IDENTIFIER_LENGTH and "\x00" not in identifier
+
+
+def user_get_by_identifier(*, identifier: str) -> User | None:
+    """Return the one user a username or email names, or None if it names nobody or several."""
+    if not identifier_is_usable(identifier):
+        return None
+    users = list(users_matching_identifier(identifier=identifier)[:2])
+    return users[0] if len(users) == 1 else None
+
+
+def app_password_list(*, user: User) -> QuerySet[AppPassword]:
+    """Return a person's app passwords, newest first."""
+    return AppPassword.objects.filter(user=user).order_by("-created", "-id")

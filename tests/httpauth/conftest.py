@@ -1,0 +1,22 @@
+import pytest
+
+from kwippy.accounts.models import User
+from tests.conftest import PASSWORD
+from tests.httpauth.helpers import fetch
+
+
+@pytest.fixture
+def guarded(live_server, settings):
+    """Serve the test-only guarded views; return a function that fetches one of their paths."""
+    settings.ROOT_URLCONF = "tests.httpauth.urls"
+
+    def get(path: str, **kwargs):
+        return fetch(live_server.url + path, **kwargs)
+
+    return get
+
+
+@pytest.fixture
+def dave(db):
+    """Someone whose email address has capitals and belongs to nobody else."""
+    return User.objects.create_user("dave", email="Dave.Doe@Example.com", password=PASSWORD)

@@ -1,0 +1,230 @@
+import re
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from kwippy.httpauth.credentials import Throttled, token_auth_user
+from kwippy.httpauth.models import AppPassword
+from kwippy.httpauth.selectors import app_password_list
+from kwippy.httpauth.services import (
+    APP_PASSWORD_SHAPE,
+    MAX_APP_PASSWORDS,
+    AppPasswordError,
+    app_password_create,
+    app_password_digest,
+    app_password_revoke,
+)
+from kwippy.httpauth.throttle import MAX_FAILURES
+from tests.conftest import PASSWORD
+from tests.httpauth.helpers import post_login_form
+
+SECRET_IN_PAGE = re.compile(r'<code class="secret-value">(kwp_[a-z2-7]{32})</code>')
+
+
+# The model and services -------------------------------------------------------------------------
+
+
+def test_creating_returns_a_long_random_secret_and_stores_only_its_hash(alice):
+    app_password, secret = app_password_create(user=alice, name="  NetNewsWire  ")
+    assert APP_PASSWORD_SHAPE.fullmatch(secret)
+    assert app_password.name == "NetNewsWire"
+    stored = AppPassword.objects.get(pk=app_password.pk)
+    assert stored.digest == app_password_digest(secret)
+    assert secret not in {stored.digest, stored.name}
+    assert stored.last_used is None
+    assert app_password_create(user=alice, name="other")[1] != secret
+
+
+def test_names_are_unique_per_person(alice, bob):
+    app_password_create(user=alice, name="phone")
+    with pytest.raises(AppPasswordError, match="already"):
+        app_password_create(user=alice, name="phone")
+    assert app_password_create(user=bob, name="phone")[0].user == bob
+
+
+def test_a_person_has_a_bounded_number_of_app_passwords(alice):
+    AppPassword.objects.bulk_create(
+        AppPassword(user=alice, name=f"n{i}", digest=f"{i:064x}") for i in range(MAX_APP_PASSWORDS)
+    )
+    with pytest.raises(AppPasswordError, match="revoke one"):
+        app_password_create(user=alice, name="one too many")
+
+
+def test_revoking_deletes_only_the_persons_own(alice, bob):
+    alices, _ = app_password_create(user=alice, name="phone")
+    assert app_password_revoke(user=bob, app_password_id=alices.pk) is None
+    assert AppPassword.objects.filter(pk=alices.pk).exists()
+    pk = alices.pk
+    assert app_password_revoke(user=alice, app_password_id=pk).name == "phone"
+    assert not AppPassword.objects.filter(pk=pk).exists()
+
+
+# As the Basic password, over HTTP ---------------------------------------------------------------
+
+
+def test_an_app_password_works_with_the_username_or_the_email(guarded, dave):
+    _, secret = app_password_create(user=dave, name="reader")
+    assert guarded("/guarded/feed/", auth=("dave", secret)).status == 200
+    assert guarded("/guarded/function/", auth=("DAVE.DOE@example.com", secret)).body == (
+        "you are dave"
+    )
+
+
+def test_using_an_app_password_records_when(guarded, alice):
+    app_password, secret = app_password_create(user=alice, name="reader")
+    guarded("/guarded/function/", auth=("alice", secret))
+    app_password.refresh_from_db()
+    assert app_password.last_used is not None
+    assert app_password.last_used >= app_password.created
+
+
+def test_a_revoked_app_password_is_refused_on_the_next_request(guarded, alice):
+    app_password, secret = app_password_create(user=alice, name="reader")
+    assert guarded("/guarded/function/", auth=("alice", secret)).status == 200
+    app_password_revoke(user=alice, app_password_id=app_password.pk)
+    reply = guarded("/guarded/function/", auth=("alice", secret))
+    assert reply.status == 401
+    assert reply.headers["WWW-Authenticate"].startswith("Basic ")
+
+
+def test_an_app_password_of_another_account_is_refused(guarded, alice, bob):
+    _, secret = app_password_create(user=bob, name="reader")
+    assert guarded("/guarded/function/", auth=("alice", secret)).status == 401
+
+
+def test_an_app_password_does_not_sign_in_on_the_login_form(live_server, alice):
+    _, secret = app_password_create(user=alice, name="reader")
+    assert post_login_form(live_server.url, "alice", secret).status == 422
+
+
+def test_an_app_password_of_an_inactive_account_is_refused(guarded, alice):
+    _, secret = app_password_create(user=alice, name="reader")
+    alice.is_active = False
+    alice.save()
+    assert guarded("/guarded/function/", auth=("alice", secret)).status == 401
+
+
+# The Pinboard auth_token ------------------------------------------------------------------------
+
+
+def _request():
+    return RequestFactory().get("/api/v1/posts/recent", REMOTE_ADDR="192.0.2.7")
+
+
+def test_an_auth_token_is_the_username_and_an_app_password(alice):
+    _, secret = app_password_create(user=alice, name="pinboard client")
+    assert token_auth_user(_request(), f"alice:{secret}") == alice
+    assert token_auth_user(_request(), f"alice@example.com:{secret}") == alice
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "",
+        ":",
+        "alice",
+        "alice:",
+        ":kwp_x",
+        "alice:kwp_" + "a" * 32,
+        f"alice:{PASSWORD}",
+        "\x00:\x00",
+    ],
+)
+def test_a_malformed_or_wrong_auth_token_names_nobody(alice, token):
+    assert token_auth_user(_request(), token) is None
+
+
+def test_a_revoked_token_names_nobody(alice):
+    app_password, secret = app_password_create(user=alice, name="pinboard client")
+    app_password_revoke(user=alice, app_password_id=app_password.pk)
+    assert token_auth_user(_request(), f"alice:{secret}") is None
+
+
+def test_auth_tokens_share_the_throttle(alice):
+    _, secret = app_password_create(user=alice, name="pinboard client")
+    for _ in range(MAX_FAILURES):
+        assert token_auth_user(_request(), "alice:kwp_" + "b" * 32) is None
+    with pytest.raises(Throttled) as throttled:
+        token_auth_user(_request(), f"alice:{secret}")
+    assert throttled.value.retry_after > 0
+
+
+# The page ---------------------------------------------------------------------------------------
+
+
+def test_the_page_needs_a_signed_in_person(client, db):
+    response = client.get("/settings/app-passwords/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/settings/app-passwords/"
+
+
+def test_creating_shows_the_secret_once_and_it_works(client, guarded, alice):
+    client.force_login(alice)
+    response = client.post("/settings/app-passwords/", {"name": "Miniflux"})
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    secret = SECRET_IN_PAGE.search(response.text)[1]
+    assert guarded("/guarded/function/", auth=("alice", secret)).status == 200
+    listing = client.get("/settings/app-passwords/").text
+    assert "Miniflux" in listing
+    assert secret not in listing
+    assert SECRET_IN_PAGE.search(listing) is None
+
+
+def test_the_list_shows_created_and_last_used(client, guarded, alice):
+    _, secret = app_password_create(user=alice, name="Thunderbird")
+    app_password_create(user=alice, name="never used")
+    guarded("/guarded/function/", auth=("alice", secret))
+    client.force_login(alice)
+    page = client.get("/settings/app-passwords/").text
+    rows = re.findall(r"<tr>.*?</tr>", page, re.S)[1:]
+    assert len(rows) == 2
+    never, used = rows
+    assert "never used" in never
+    assert ">never<" in never
+    assert never.count("<time") == 1
+    assert "Thunderbird" in used
+    assert used.count("<time") == 2
+
+
+def test_a_bad_name_is_a_form_error(client, alice):
+    client.force_login(alice)
+    app_password_create(user=alice, name="phone")
+    for name in ("", "   ", "x" * 101, "phone"):
+        response = client.post("/settings/app-passwords/", {"name": name})
+        assert response.status_code == 422, name
+        assert 'class="field-errors"' in response.text
+    assert alice.app_passwords.count() == 1
+
+
+def test_revoking_from_the_page(client, guarded, alice, bob):
+    app_password, secret = app_password_create(user=alice, name="phone")
+    bobs, _ = app_password_create(user=bob, name="bob's")
+    client.force_login(alice)
+    response = client.post(f"/settings/app-passwords/{bobs.pk}/revoke/", follow=True)
+    assert "does not exist" in response.text
+    assert AppPassword.objects.filter(pk=bobs.pk).exists()
+    response = client.post(f"/settings/app-passwords/{app_password.pk}/revoke/", follow=True)
+    assert "Revoked “phone”" in response.text
+    assert guarded("/guarded/function/", auth=("alice", secret)).status == 401
+
+
+def test_revoking_needs_a_post(client, alice):
+    app_password, _ = app_password_create(user=alice, name="phone")
+    client.force_login(alice)
+    assert client.get(f"/settings/app-passwords/{app_password.pk}/revoke/").status_code == 405
+    assert AppPassword.objects.filter(pk=app_password.pk).exists()
+
+
+def test_the_fragment_renders_a_list_for_the_settings_page(alice):
+    app_password_create(user=alice, name="phone")
+    request = RequestFactory().get("/settings/")
+    html = render_to_string(
+        "httpauth/_app_passwords.html",
+        {"app_passwords": app_password_list(user=alice)},
+        request=request,
+    )
+    assert "phone" in html
+    assert 'action="/settings/app-passwords/"' in html
+    assert "/revoke/" in html
