@@ -32,6 +32,7 @@ class SignupForm(UserCreationForm):
 
 class ProfileForm(forms.ModelForm):
     email = forms.EmailField()
+    website = forms.URLField(max_length=2000, required=False, assume_scheme="https")
 
     class Meta:
         model = User
