@@ -39,7 +39,7 @@ def test_each_post_shows_tags_age_saver_and_others_count(client, alice, bob, cha
     page = client.get("/u/alice/").text
     assert 'href="/u/alice/t/python/"' in page
     assert "Alice Archer" in page
-    assert " ago</time>" in page
+    assert "just now</time>" in page
     assert "2 others saved this" in page
 
 

@@ -5,6 +5,7 @@ from urllib.parse import quote
 from django import template
 from django.http import QueryDict
 from django.utils.encoding import escape_uri_path
+from django.utils import timezone
 from django.utils.timesince import timesince
 
 from kwippy.posts.tagpaths import tag_segment
@@ -60,8 +61,10 @@ def first_page_url(context) -> str:
 
 @register.filter
 def age(moment) -> str:
-    """Return how long ago `moment` was, in its largest unit ("3 days")."""
-    return timesince(moment, depth=1)
+    """Return how long ago `moment` was, in its largest unit ("3 days ago", "just now")."""
+    if (timezone.now() - moment).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(moment, depth=1)} ago"
 
 
 @register.filter
