@@ -4,8 +4,8 @@ from urllib.parse import quote
 
 from django import template
 from django.http import QueryDict
-from django.utils.encoding import escape_uri_path
 from django.utils import timezone
+from django.utils.encoding import escape_uri_path
 from django.utils.timesince import timesince
 
 from kwippy.posts.tagpaths import tag_segment
