@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kwippy.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -179,6 +180,11 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Nothing reads the CSRF cookie from JavaScript: forms carry the token.
+CSRF_COOKIE_HTTPONLY = True
+
+# Posts per page on every list (keyset pagination, see kwippy/posts/pagination.py).
+KWIPPY_PAGE_SIZE = env_int("KWIPPY_PAGE_SIZE", 20, minimum=1)
 
 # HTTPS=1 when a TLS proxy sits in front: secure cookies, redirect to https, HSTS.
 HTTPS = env_bool("HTTPS", False)

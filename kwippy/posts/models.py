@@ -3,6 +3,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 
@@ -39,6 +40,9 @@ class Post(models.Model):
     to_read = models.BooleanField(default=False)
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(default=timezone.now)
+    # Filled by a database trigger (migration 0002) from the title, tags, description and the
+    # link's URL, so every way a row is written (services, admin, bulk seeding) keeps it right.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         constraints = [
@@ -53,6 +57,12 @@ class Post(models.Model):
             ),
             models.Index(fields=["link", "-created"], name="post_link_recent"),
             GinIndex(fields=["tags"], name="post_tags"),
+            GinIndex(fields=["search_vector"], name="post_search"),
+            models.Index(
+                fields=["link", "-created", "-id"],
+                condition=models.Q(is_private=False),
+                name="post_link_public_recent",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -61,6 +71,11 @@ class Post(models.Model):
     @property
     def url(self) -> str:
         return self.link.url
+
+    @property
+    def others_saved(self) -> int:
+        """Return how many other people saved this post's link publicly."""
+        return max(0, self.link.public_saves - (0 if self.is_private else 1))
 
 
 class UserTag(models.Model):
@@ -73,6 +88,7 @@ class UserTag(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "name"], name="usertag_once")]
+        indexes = [models.Index(fields=["user", "-public_count"], name="usertag_user_public")]
 
     def __str__(self) -> str:
         return self.name

@@ -38,6 +38,15 @@ def _adjust_counts(*, user_id: int, link_id: int, tags: Iterable[str], public: b
     tags = list(tags)
     if not tags:
         return
+    if delta < 0:
+        # An upsert cannot decrement: PostgreSQL checks the proposed row (negative counts) against
+        # the `count >= 0` constraints before it finds the conflict.
+        UserTag.objects.filter(user_id=user_id, name__in=tags).update(
+            count=F("count") + delta,
+            public_count=F("public_count") + (delta if public else 0),
+        )
+        UserTag.objects.filter(user_id=user_id, name__in=tags, count__lte=0).delete()
+        return
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -49,8 +58,6 @@ def _adjust_counts(*, user_id: int, link_id: int, tags: Iterable[str], public: b
             """,
             [user_id, delta, delta if public else 0, tags],
         )
-    if delta < 0:
-        UserTag.objects.filter(user_id=user_id, name__in=tags, count__lte=0).delete()
 
 
 @transaction.atomic

@@ -1,14 +1,227 @@
-from django.shortcuts import render
+"""Pages about posts: timelines, popular, tags, a link's page, search, add, edit, delete."""
 
-from kwippy.posts import selectors
+from urllib.parse import urlencode
 
-HOME_PAGE_SIZE = 20
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kwippy.posts import access, selectors, services
+from kwippy.posts.forms import PostAddForm, PostEditForm
+from kwippy.posts.normalize import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
+from kwippy.posts.pagination import BadCursor, page_size, paginate_ranked, paginate_recent
+from kwippy.posts.tagpaths import parse_tag_segment
+from kwippy.posts.templatetags.kwippy import tag_path
+
+
+def bad_request(request, message: str) -> HttpResponse:
+    """Return a 400 page that says what was wrong with the address."""
+    return HttpResponse(
+        render_to_string("400.html", {"message": message}, request=request), status=400
+    )
+
+
+def _cursor(request) -> str | None:
+    return request.GET.get("before") or None
+
+
+def _recent_page(request, queryset):
+    return paginate_recent(queryset, cursor=_cursor(request), size=page_size())
+
+
+def _safe_next(request, fallback: str) -> str:
+    """Return the `next` parameter if it points at this site, else `fallback`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
 
 
 def home(request):
     """Show the network timeline to a signed-in person, everyone's public posts otherwise."""
     if request.user.is_authenticated:
-        posts = selectors.network_posts(user=request.user)
+        queryset = selectors.network_posts(user=request.user)
     else:
-        posts = selectors.public_recent_posts()
-    return render(request, "posts/home.html", {"posts": posts[:HOME_PAGE_SIZE]})
+        queryset = selectors.public_recent_posts()
+    try:
+        page = _recent_page(request, queryset)
+    except BadCursor:
+        return bad_request(request, "That page address is not valid.")
+    return render(request, "posts/home.html", {"page": page})
+
+
+def popular(request):
+    """Show the links most people saved publicly lately."""
+    after = None
+    cursor = _cursor(request)
+    if cursor:
+        saves, _, link_id = cursor.partition("_")
+        if not (saves.isdigit() and link_id.isdigit() and len(saves + link_id) < 30):
+            return bad_request(request, "That page address is not valid.")
+        after = (int(saves), int(link_id))
+    rows, more = selectors.popular_links(after=after, size=page_size())
+    return render(
+        request,
+        "posts/popular.html",
+        {
+            "rows": rows,
+            "next_cursor": rows[-1].cursor if more and rows else None,
+            "first": not after,
+        },
+    )
+
+
+def tag_page(request, tags: str):
+    """Show everyone's public posts carrying every tag in the path (`a+b`: both)."""
+    tag_list = parse_tag_segment(tags)
+    if not tag_list:
+        raise Http404("No such tag.")
+    try:
+        page = _recent_page(request, selectors.tag_posts(tags=tag_list))
+    except BadCursor:
+        return bad_request(request, "That page address is not valid.")
+    return render(
+        request,
+        "posts/tag.html",
+        {
+            "page": page,
+            "tags": tag_list,
+            "feed_path": tag_path(tag_list, prefix="/feeds"),
+            "feed_title": "Bookmarks tagged " + " + ".join(tag_list),
+        },
+    )
+
+
+def link_page(request, link_id: int):
+    """Show everyone's public saves of one link, with a button to save it too."""
+    link = selectors.link_for_viewer(link_id=link_id, viewer=request.user)
+    if link is None:
+        raise Http404("No such link.")
+    try:
+        page = _recent_page(request, selectors.link_public_posts(link=link))
+    except BadCursor:
+        return bad_request(request, "That page address is not valid.")
+    mine = selectors.link_post_of(link=link, user=request.user)
+    title = mine.title if mine else (page.items[0].title if page.items else link.url)
+    return render(
+        request,
+        "posts/link.html",
+        {
+            "link": link,
+            "page": page,
+            "mine": mine,
+            "title": title,
+            "save_url": f"{reverse('post_add')}?{urlencode({'url': link.url, 'title': title})}",
+        },
+    )
+
+
+def search(request):
+    """Search titles, descriptions, tags and URLs; a signed-in person's private posts too."""
+    text = request.GET.get("q", "").strip()
+    page = None
+    if text:
+        queryset = selectors.search_posts(text=text, viewer=request.user)
+        try:
+            page = paginate_ranked(queryset, cursor=_cursor(request), size=page_size())
+        except BadCursor:
+            return bad_request(request, "That page address is not valid.")
+    return render(request, "posts/search.html", {"q": text, "page": page})
+
+
+def _prefill(request) -> dict[str, str]:
+    limits = {"url": URL_MAX_LENGTH, "title": TITLE_MAX_LENGTH}
+    limits["description"] = DESCRIPTION_MAX_LENGTH
+    return {name: request.GET.get(name, "")[:limit] for name, limit in limits.items()}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_add(request):
+    """Save a new bookmark; with ?url=&title=&description= it is the bookmarklet's pop-up."""
+    popup = request.GET.get("popup") == "1" or request.POST.get("popup") == "1"
+    template = "posts/add_popup.html" if popup else "posts/add.html"
+    if request.method == "POST":
+        form = PostAddForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                post = services.post_create(
+                    user=request.user,
+                    url=data["url"],
+                    title=data["title"],
+                    description=data["description"],
+                    tags=data["tags"],
+                    is_private=data["is_private"],
+                    to_read=data["to_read"],
+                )
+            except services.PostExists as exists:
+                form.add_error(
+                    "url", "You have saved this link already: edit that bookmark instead."
+                )
+                context = {"form": form, "popup": popup, "existing": exists.post}
+                return render(request, template, context, status=422)
+            if popup:
+                return render(request, "posts/saved_popup.html", {"post": post, "popup": True})
+            messages.success(request, "Saved.")
+            return redirect("profile", username=request.user.username)
+        return render(request, template, {"form": form, "popup": popup}, status=422)
+    initial = _prefill(request)
+    existing = None
+    if initial["url"]:
+        existing = selectors.user_post_for_url(user=request.user, url=initial["url"])
+    form = PostAddForm(initial=initial)
+    return render(request, template, {"form": form, "popup": popup, "existing": existing})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_edit(request, post_id: int):
+    """Change one of your bookmarks."""
+    post = access.post_for_write(user=request.user, post_id=post_id)
+    fallback = reverse("profile", kwargs={"username": request.user.username})
+    if request.method == "POST":
+        form = PostEditForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.post_update(
+                post,
+                title=data["title"] or post.link.url,
+                description=data["description"],
+                tags=data["tags"],
+                is_private=data["is_private"],
+                to_read=data["to_read"],
+            )
+            messages.success(request, "Bookmark updated.")
+            return redirect(_safe_next(request, fallback))
+        status = 422
+    else:
+        form = PostEditForm(
+            initial={
+                "title": post.title,
+                "description": post.description,
+                "tags": " ".join(post.tags),
+                "is_private": post.is_private,
+                "to_read": post.to_read,
+            }
+        )
+        status = 200
+    context = {"form": form, "post": post, "next": _safe_next(request, "")}
+    return render(request, "posts/edit.html", context, status=status)
+
+
+@login_required
+@require_POST
+def post_delete(request, post_id: int):
+    """Delete one of your bookmarks."""
+    post = access.post_for_write(user=request.user, post_id=post_id)
+    services.post_delete(post)
+    messages.success(request, "Bookmark deleted.")
+    return redirect("profile", username=request.user.username)

@@ -1,6 +1,6 @@
 from django.core.management import call_command
 
-from kwippy.accounts.models import User
+from kwippy.accounts.models import Follow, User
 from kwippy.posts.models import Link, Post, UserTag
 
 
@@ -25,3 +25,5 @@ def test_large_demo_builds_the_asked_size_with_consistent_counts(db):
     assert tag_total == sum(len(tags) for tags in Post.objects.values_list("tags", flat=True))
     for link in Link.objects.filter(public_saves__gt=0)[:20]:
         assert link.public_saves == link.posts.filter(is_private=False).count()
+    assert not Post.objects.filter(search_vector=None).exists()
+    assert Follow.objects.count() >= 20 * 15

@@ -80,6 +80,58 @@ DEMO_BOOKMARKS = [
 ]
 
 
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ru",
+    "sa",
+    "ti",
+    "vo",
+    "wen",
+    "dar",
+    "bel",
+    "cor",
+    "fin",
+    "gal",
+    "hop",
+    "jun",
+    "kel",
+    "lim",
+    "mor",
+    "nut",
+    "pix",
+    "quo",
+]
+
+
+def _words(rng: random.Random, n: int) -> list[str]:
+    """Return `n` distinct made-up words, most frequent first when drawn by `_zipf_words`."""
+    words: dict[str, None] = {}
+    while len(words) < n:
+        words.setdefault("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
+    return list(words)
+
+
+def _zipf_words(rng: random.Random, words: list[str], k: int) -> list[str]:
+    # A Zipf-like pick: a handful of common words, a long tail of rare ones, as in real titles.
+    return [words[int(rng.paretovariate(0.9)) % len(words)] for _ in range(k)]
+
+
+@contextlib.contextmanager
+def _copy(model, columns: str):
+    """Yield a COPY … FROM STDIN writer into `model`'s table (psycopg 3)."""
+    with connection.cursor() as cursor:
+        sql = f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            yield copy
+
+
+def _bar(total: int, desc: str) -> tqdm:
+    return tqdm(total=total, desc=desc, unit="row", unit_scale=True, disable=None)
+
+
 class Command(BaseCommand):
     help = "Create demo people and bookmarks (small by default; --users/--posts for large sets)."
 
@@ -137,8 +189,21 @@ class Command(BaseCommand):
         )
 
     def large(self, n_users: int, n_posts: int, n_tags: int, seed: int):
+        """Add people, links, follows and posts with COPY, in one transaction."""
         rng = random.Random(seed)
-        batch = 10_000
+        words = _words(rng, 4000)
+        with transaction.atomic():
+            user_ids = self._people(n_users)
+            link_ids = self._links(rng, words, max(1, int(n_posts * 0.7)))
+            self._follows(rng, user_ids)
+            self._posts(rng, words, user_ids, link_ids, n_posts, n_tags)
+            self.stdout.write("seed_demo: recounting tags and saves")
+            self.recount()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self.stdout.write(f"seed_demo: added {n_users} people and {n_posts} posts")
+
+    def _people(self, n_users: int) -> list[int]:
         start = User.objects.count()
         # One shared hash: a large demo needs real-looking accounts, not 10,000 PBKDF2 runs.
         template = User(username="template")
@@ -152,57 +217,76 @@ class Command(BaseCommand):
             )
             for i in range(n_users)
         ]
-        User.objects.bulk_create(people, batch_size=batch)
-        user_ids = list(User.objects.order_by("-id").values_list("id", flat=True)[:n_users])
-        tag_names = [f"tag{i}" for i in range(n_tags)]
-        # A few links are saved by many people, most by one: roughly how bookmarking looks.
-        n_links = max(1, int(n_posts * 0.7))
+        User.objects.bulk_create(people, batch_size=5_000)
+        return list(User.objects.order_by("-id").values_list("id", flat=True)[:n_users])
+
+    def _links(self, rng: random.Random, words: list[str], n_links: int) -> list[int]:
+        base = Link.objects.count()
         now = timezone.now()
-        link_base = Link.objects.count()
-        with tqdm(total=n_links, desc="links", unit="row", disable=None) as bar:
-            for offset in range(0, n_links, batch):
-                rows = []
-                for i in range(offset, min(offset + batch, n_links)):
-                    url = f"https://example.com/{link_base + i}/{rng.getrandbits(32):08x}"
-                    rows.append(Link(url=url, url_hash=url_hash(url), created=now))
-                Link.objects.bulk_create(rows)
-                bar.update(len(rows))
-        link_ids = list(Link.objects.order_by("-id").values_list("id", flat=True)[:n_links])
+        columns = "url, url_hash, public_saves, created"
+        with _copy(Link, columns) as copy, _bar(n_links, "links") as bar:
+            for i in range(n_links):
+                host = f"{rng.choice(words)}{rng.choice(words)}.example"
+                url = f"https://{host}/{base + i}/{rng.choice(words)}-{rng.getrandbits(24):06x}"
+                copy.write_row((url, url_hash(url), 0, now))
+                if i % 10_000 == 0:
+                    bar.update(min(10_000, n_links - i))
+        return list(Link.objects.order_by("-id").values_list("id", flat=True)[:n_links])
+
+    def _follows(self, rng: random.Random, user_ids: list[int]) -> None:
+        """Make each new person follow up to twenty others."""
+        pairs = set(Follow.objects.values_list("follower_id", "followee_id"))
+        now = timezone.now()
+        with _copy(Follow, "follower_id, followee_id, created") as copy:
+            for follower in user_ids:
+                for followee in rng.sample(user_ids, k=min(len(user_ids), 20)):
+                    if followee != follower and (follower, followee) not in pairs:
+                        pairs.add((follower, followee))
+                        copy.write_row((follower, followee, now))
+
+    def _posts(self, rng, words, user_ids, link_ids, n_posts: int, n_tags: int) -> None:
+        tag_names = [f"tag{i}" for i in range(n_tags)]
         seen = set(Post.objects.values_list("user_id", "link_id"))
-        with tqdm(total=n_posts, desc="posts", unit="row", disable=None) as bar:
+        now = timezone.now()
+        n_links = len(link_ids)
+        columns = (
+            "user_id, link_id, title, description, tags, is_private, to_read, created, updated"
+        )
+        with _copy(Post, columns) as copy, _bar(n_posts, "posts") as bar:
             made = 0
             while made < n_posts:
-                rows = []
-                while len(rows) < min(batch, n_posts - made):
-                    user_id = rng.choice(user_ids)
+                user_id = rng.choice(user_ids)
+                # A few links are saved by many people, most by one: as bookmarking looks.
+                if rng.random() < 0.3:
                     link_id = link_ids[int(rng.paretovariate(1.2)) % n_links]
-                    if rng.random() < 0.7:
-                        link_id = rng.choice(link_ids)
-                    if (user_id, link_id) in seen:
-                        continue
-                    seen.add((user_id, link_id))
-                    when = now - timedelta(seconds=rng.randint(0, 3 * 365 * 86400))
-                    tags = sorted(
-                        {tag_names[int(rng.paretovariate(0.8)) % n_tags] for _ in range(3)}
+                else:
+                    link_id = rng.choice(link_ids)
+                if (user_id, link_id) in seen:
+                    continue
+                seen.add((user_id, link_id))
+                when = now - timedelta(seconds=rng.randint(0, 3 * 365 * 86400))
+                # Two tags from a long-tailed distribution, one uniformly: every tag gets used.
+                tags = {tag_names[int(rng.paretovariate(1.0)) % n_tags] for _ in range(2)}
+                tags.add(rng.choice(tag_names))
+                title = " ".join(_zipf_words(rng, words, rng.randint(3, 7))).capitalize()
+                description = " ".join(_zipf_words(rng, words, rng.randint(0, 12)))
+                copy.write_row(
+                    (
+                        user_id,
+                        link_id,
+                        title,
+                        description,
+                        sorted(tags),
+                        rng.random() < 0.1,
+                        rng.random() < 0.1,
+                        when,
+                        when,
                     )
-                    rows.append(
-                        Post(
-                            user_id=user_id,
-                            link_id=link_id,
-                            title=f"Demo bookmark {made + len(rows)}",
-                            description="A generated bookmark for benchmarks.",
-                            tags=tags,
-                            is_private=rng.random() < 0.1,
-                            to_read=rng.random() < 0.1,
-                            created=when,
-                            updated=when,
-                        )
-                    )
-                Post.objects.bulk_create(rows)
-                made += len(rows)
-                bar.update(len(rows))
-        self.recount()
-        self.stdout.write(f"seed_demo: added {n_users} people and {n_posts} posts")
+                )
+                made += 1
+                if made % 10_000 == 0:
+                    bar.update(10_000)
+            bar.update(made % 10_000)
 
     def recount(self):
         """Rebuild the denormalised counts from the posts, in two statements."""

@@ -1,0 +1,53 @@
+"""Sign-up and profile forms."""
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+
+from kwippy.accounts.models import User
+
+
+def _email_taken(email: str, *, exclude_pk: int | None = None) -> bool:
+    others = User.objects.filter(email__iexact=email)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    return others.exists()
+
+
+class SignupForm(UserCreationForm):
+    """Username, e-mail and the password twice; usernames and e-mails are unique ignoring case."""
+
+    email = forms.EmailField(help_text="For resetting your password. You can also sign in with it.")
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "email"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        # People sign in with their e-mail too, so one address belongs to one account.
+        if _email_taken(email):
+            raise forms.ValidationError("An account with that e-mail address exists already.")
+        return email
+
+
+class ProfileForm(forms.ModelForm):
+    email = forms.EmailField()
+    website = forms.URLField(max_length=2000, required=False, assume_scheme="https")
+
+    class Meta:
+        model = User
+        fields = ["display_name", "bio", "website", "email"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"bio": "A line or two shown on your page."}
+
+    def clean_website(self) -> str:
+        website = self.cleaned_data["website"]
+        if website and not website.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError("Enter an http or https address.")
+        return website
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if _email_taken(email, exclude_pk=self.instance.pk):
+            raise forms.ValidationError("Another account uses that e-mail address.")
+        return email

@@ -1,0 +1,156 @@
+"""Pages about people: profiles, their tags, following, sign-up, settings."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kwippy.accounts import services
+from kwippy.accounts.forms import ProfileForm, SignupForm
+from kwippy.accounts.models import User
+from kwippy.posts import selectors
+from kwippy.posts.pagination import BadCursor, page_size, paginate_recent
+from kwippy.posts.tagpaths import parse_tag_segment
+from kwippy.posts.templatetags.kwippy import tag_path
+from kwippy.posts.views import _safe_next, bad_request
+
+
+def _person(username: str) -> User:
+    return get_object_or_404(User, username__iexact=username, is_active=True)
+
+
+def _person_page(request, owner: User, tags: list[str]):
+    try:
+        page = paginate_recent(
+            selectors.user_posts(owner=owner, viewer=request.user, tags=tags),
+            cursor=request.GET.get("before") or None,
+            size=page_size(),
+        )
+    except BadCursor:
+        return bad_request(request, "That page address is not valid.")
+    followers, following = selectors.follow_counts(user=owner)
+    cloud = selectors.tag_cloud(owner=owner, viewer=request.user)
+    context = {
+        "owner": owner,
+        "page": page,
+        "tags": tags,
+        "cloud": cloud,
+        "cloud_top": max((count for _, count in cloud), default=0),
+        "followers": followers,
+        "following": following,
+        "is_following": selectors.is_following(follower=request.user, followee=owner),
+        "is_owner": request.user.is_authenticated and request.user.pk == owner.pk,
+    }
+    if tags:
+        context["feed_path"] = tag_path(tags, owner.username, prefix="/feeds")
+    return render(request, "accounts/profile.html", context)
+
+
+def profile(request, username: str):
+    """Show a person's posts (their private ones too, to them), tag cloud and follows."""
+    return _person_page(request, _person(username), [])
+
+
+def profile_tag(request, username: str, tags: str):
+    """Show a person's posts carrying every tag in the path."""
+    owner = _person(username)
+    tag_list = parse_tag_segment(tags)
+    if not tag_list:
+        return redirect("profile", username=owner.username)
+    return _person_page(request, owner, tag_list)
+
+
+@login_required
+@require_POST
+def follow(request, username: str):
+    """Follow a person."""
+    followee = _person(username)
+    try:
+        services.follow_create(follower=request.user, followee=followee)
+    except services.CannotFollowSelf as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"You now follow {followee.shown_name}.")
+    return redirect("profile", username=followee.username)
+
+
+@login_required
+@require_POST
+def unfollow(request, username: str):
+    """Stop following a person."""
+    followee = _person(username)
+    services.follow_delete(follower=request.user, followee=followee)
+    messages.success(request, f"You no longer follow {followee.shown_name}.")
+    return redirect("profile", username=followee.username)
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    """Create an account and sign in with it."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    if request.method == "POST":
+        form = SignupForm(request.POST)
+        if form.is_valid():
+            user = form.save()
+            login(request, user, backend="kwippy.httpauth.backends.AccountPasswordBackend")
+            messages.success(request, f"Welcome to kwippy, {user.username}.")
+            return redirect(_safe_next(request, reverse("home")))
+        status = 422
+    else:
+        form = SignupForm()
+        status = 200
+    next_url = _safe_next(request, "")
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request):
+    """Show and change the profile; show the bookmarklet and the feed addresses."""
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.user_update_profile(user=request.user, **data)
+            messages.success(request, "Profile saved.")
+            return redirect("settings")
+        status = 422
+    else:
+        form = ProfileForm(instance=request.user)
+        status = 200
+    origin = request.build_absolute_uri("/").rstrip("/")
+    context = {
+        "form": form,
+        "origin": origin,
+        "bookmarklet": bookmarklet(origin),
+        "feeds": feed_addresses(origin, request.user.username),
+    }
+    return render(request, "accounts/settings.html", context, status=status)
+
+
+def bookmarklet(origin: str) -> str:
+    """Return the bookmarklet that opens the add page in a pop-up for the current page."""
+    return (
+        "javascript:(function(){var d=document,w=window,"
+        "s=''+(w.getSelection?w.getSelection():'');"
+        f"w.open('{origin}/add/?popup=1&url='+encodeURIComponent(location.href)"
+        "+'&title='+encodeURIComponent(d.title)+'&description='+encodeURIComponent(s),"
+        "'kwippy','width=640,height=620,resizable=1,scrollbars=1');})();"
+    )
+
+
+def feed_addresses(origin: str, username: str) -> list[tuple[str, str]]:
+    """Return (what, address) for every feed a person can subscribe to."""
+    user_path = f"/feeds/u/{username}/"
+    rows = [
+        ("Your public bookmarks", user_path),
+        ("All your bookmarks, private included (sign in with HTTP Basic)", "/feeds/private/"),
+        ("Your network", "/feeds/network/"),
+        ("Your to-read list", "/feeds/toread/"),
+        ("Everyone's recent bookmarks", "/feeds/recent/"),
+        ("Popular", "/feeds/popular/"),
+    ]
+    return [(what, origin + path) for what, path in rows]

@@ -1,0 +1,101 @@
+"""Keyset pagination: every list continues from the last row shown, never from an offset.
+
+An offset page shifts when someone saves a new post while you read (you see a post twice, or
+miss one) and gets slower the deeper you go. A cursor names the last row's sort key instead, so
+page two is the same rows however many posts arrive meanwhile, and it costs one index range scan.
+Django's Paginator counts rows and uses offsets, hence this small module of our own.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Generic, TypeVar
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+T = TypeVar("T")
+
+DEFAULT_PAGE_SIZE = 20
+
+
+class BadCursor(ValueError):
+    """The `before` parameter is not one this site made."""
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+    is_first: bool
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def page_size() -> int:
+    """Return how many rows a page shows (the KWIPPY_PAGE_SIZE setting)."""
+    return getattr(settings, "KWIPPY_PAGE_SIZE", DEFAULT_PAGE_SIZE)
+
+
+def _split(cursor: str) -> tuple[str, int]:
+    head, sep, tail = cursor.rpartition("_")
+    if not sep or not tail.isdigit() or len(tail) > 19 or not head:
+        raise BadCursor(cursor)
+    return head, int(tail)
+
+
+def _micros(moment: datetime) -> int:
+    return int(moment.timestamp()) * 1_000_000 + moment.microsecond
+
+
+def recent_cursor(created: datetime, pk: int) -> str:
+    """Return the cursor after a row sorted by (created, id), newest first."""
+    return f"{_micros(created)}_{pk}"
+
+
+def _parse_recent(cursor: str) -> tuple[datetime, int]:
+    head, pk = _split(cursor)
+    if not head.isdigit() or len(head) > 17:
+        raise BadCursor(cursor)
+    micros = int(head)
+    try:
+        moment = datetime.fromtimestamp(micros // 1_000_000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        raise BadCursor(cursor) from None
+    return moment.replace(microsecond=micros % 1_000_000), pk
+
+
+def paginate_recent(queryset: QuerySet[T], *, cursor: str | None, size: int) -> Page[T]:
+    """Return the page of a newest-first queryset that follows `cursor` (None: the first)."""
+    if cursor:
+        created, pk = _parse_recent(cursor)
+        # The redundant `created <= …` lets PostgreSQL start its index scan at the cursor.
+        queryset = queryset.filter(
+            Q(created__lt=created) | Q(created=created, id__lt=pk), created__lte=created
+        )
+    rows = list(queryset.order_by("-created", "-id")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = recent_cursor(rows[-1].created, rows[-1].pk) if more else None
+    return Page(items=rows, next_cursor=next_cursor, is_first=not cursor)
+
+
+def paginate_ranked(queryset: QuerySet[T], *, cursor: str | None, size: int) -> Page[T]:
+    """Return the page of a queryset annotated with `rank`, best first, after `cursor`."""
+    if cursor:
+        head, pk = _split(cursor)
+        try:
+            rank = float(head)
+        except ValueError:
+            raise BadCursor(cursor) from None
+        if rank != rank or rank in (float("inf"), float("-inf")):
+            raise BadCursor(cursor)
+        queryset = queryset.filter(Q(rank__lt=rank) | Q(rank=rank, id__lt=pk))
+    rows = list(queryset.order_by("-rank", "-id")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = f"{rows[-1].rank!r}_{rows[-1].pk}" if more else None
+    return Page(items=rows, next_cursor=next_cursor, is_first=not cursor)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from kwippy.posts import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("popular/", views.popular, name="popular"),
+    path("t/<str:tags>/", views.tag_page, name="tag"),
+    path("url/<int:link_id>/", views.link_page, name="link"),
+    path("search/", views.search, name="search"),
+    path("add/", views.post_add, name="post_add"),
+    path("p/<int:post_id>/edit/", views.post_edit, name="post_edit"),
+    path("p/<int:post_id>/delete/", views.post_delete, name="post_delete"),
+]

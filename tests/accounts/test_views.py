@@ -1,0 +1,194 @@
+"""Profiles, following, sign-up, settings, sign-out and passwords."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from kwippy.accounts.models import Follow, User
+from tests.conftest import PASSWORD
+
+NEW_PASSWORD = "a brand new passphrase 42"
+
+
+def test_profile_shows_name_bio_website_and_follow_counts(client, alice, bob, charlie):
+    alice.bio = "Reads about <databases>"
+    alice.website = "https://alice.example/"
+    alice.save()
+    Follow.objects.create(follower=bob, followee=alice)
+    Follow.objects.create(follower=charlie, followee=alice)
+    page = client.get("/u/alice/").text
+    assert "Alice Archer" in page
+    assert "Reads about &lt;databases&gt;" in page
+    assert 'href="https://alice.example/"' in page
+    assert "<strong>2</strong> followers" in page
+    assert "<strong>0</strong> following" in page
+
+
+def test_profile_of_an_unknown_person_is_not_found(client, db):
+    assert client.get("/u/nobody/").status_code == 404
+
+
+def test_profile_address_ignores_case(client, alice):
+    assert client.get("/u/ALICE/").status_code == 200
+
+
+def test_follow_and_unfollow_from_the_profile(client, alice, bob):
+    client.force_login(bob)
+    assert ">Follow</button>" in client.get("/u/alice/").text
+    assert client.post("/u/alice/follow/").status_code == 302
+    assert Follow.objects.filter(follower=bob, followee=alice).exists()
+    assert client.post("/u/alice/follow/").status_code == 302  # twice is once
+    page = client.get("/u/alice/").text
+    assert ">Unfollow</button>" in page
+    assert "<strong>1</strong> follower" in page
+    client.post("/u/alice/unfollow/")
+    assert not Follow.objects.exists()
+
+
+def test_following_needs_post_and_a_signed_in_person(client, alice, bob):
+    assert client.post("/u/alice/follow/")["Location"].startswith("/accounts/login/")
+    client.force_login(bob)
+    assert client.get("/u/alice/follow/").status_code == 405
+    assert not Follow.objects.exists()
+
+
+def test_you_cannot_follow_yourself(client, alice):
+    client.force_login(alice)
+    client.post("/u/alice/follow/")
+    assert not Follow.objects.exists()
+    assert ">Follow</button>" not in client.get("/u/alice/").text
+
+
+def _signup(client, **changes):
+    data = {
+        "username": "dora",
+        "email": "dora@example.com",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
+    return client.post("/accounts/signup/", {**data, **changes})
+
+
+def test_signup_creates_the_account_and_signs_in(client, db):
+    response = _signup(client)
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    user = User.objects.get(username="dora")
+    assert user.check_password(PASSWORD)
+    assert client.get("/").context["user"] == user
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"username": "ALICE"}, "A user with that username already exists."),
+        ({"email": "ALICE@example.com"}, "An account with that e-mail address exists already."),
+        ({"password2": "something else entirely"}, "The two password fields didn"),
+        ({"password1": "short", "password2": "short"}, "This password is too short."),
+        ({"email": "not-an-email"}, "Enter a valid email address."),
+        ({"username": "has space"}, "Enter a valid username."),
+    ],
+)
+def test_signup_explains_what_is_wrong(client, alice, changes, message):
+    response = _signup(client, **changes)
+    assert response.status_code == 422
+    assert message in response.text
+    assert not User.objects.filter(username="dora").exists()
+
+
+def test_signup_follows_only_a_local_next(client, db):
+    assert _signup(client, next="/add/?url=https://x.example/")["Location"] == (
+        "/add/?url=https://x.example/"
+    )
+    client.logout()
+    response = _signup(
+        client, username="eve", email="eve@example.com", next="https://evil.example/"
+    )
+    assert response["Location"] == "/"
+
+
+def test_logout_is_a_post_and_signs_out(client, alice):
+    client.force_login(alice)
+    assert client.get("/accounts/logout/").status_code == 405
+    assert client.post("/accounts/logout/").status_code == 302
+    assert not client.get("/").context["user"].is_authenticated
+
+
+def test_settings_change_the_profile(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        "/settings/",
+        {
+            "display_name": "Alice A.",
+            "bio": "New bio",
+            "website": "https://a.example/",
+            "email": "alice@new.example",
+        },
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert (alice.display_name, alice.bio, alice.email) == (
+        "Alice A.",
+        "New bio",
+        "alice@new.example",
+    )
+
+
+def test_settings_refuse_a_javascript_website_and_a_taken_email(client, alice, bob):
+    client.force_login(alice)
+    response = client.post(
+        "/settings/",
+        {
+            "display_name": "",
+            "bio": "",
+            "website": "javascript:alert(1)",
+            "email": "bob@example.com",
+        },
+    )
+    assert response.status_code == 422
+    assert "Another account uses that e-mail address." in response.text
+    alice.refresh_from_db()
+    assert alice.website == ""
+
+
+def test_settings_show_bookmarklet_feeds_and_links_to_other_settings(client, alice):
+    client.force_login(alice)
+    page = client.get("/settings/").text
+    assert "javascript:(function(){" in page
+    assert "http://testserver/add/?popup=1&amp;url=" in page
+    for path in ("/feeds/u/alice/", "/feeds/private/", "/feeds/network/", "/feeds/toread/"):
+        assert f"http://testserver{path}" in page
+    assert 'href="/settings/app-passwords/"' in page
+    assert 'href="/settings/sessions/"' in page
+    assert 'href="/accounts/password/change/"' in page
+
+
+def test_settings_need_a_signed_in_person(client, db):
+    assert client.get("/settings/")["Location"] == "/accounts/login/?next=/settings/"
+
+
+def test_password_change(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        "/accounts/password/change/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password(NEW_PASSWORD)
+
+
+def test_password_reset_by_email_link(client, alice):
+    response = client.post("/accounts/password/reset/", {"email": "alice@example.com"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body)
+    form_page = client.get(link.group(1), follow=True)
+    assert "Choose a new password" in form_page.text
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    alice.refresh_from_db()
+    assert alice.check_password(NEW_PASSWORD)

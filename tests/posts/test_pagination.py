@@ -1,0 +1,79 @@
+"""Keyset pagination: stable under inserts, and any `before` value gets an answer, never a 500."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kwippy.posts import services
+from kwippy.posts.models import Post
+from kwippy.posts.pagination import BadCursor, paginate_recent, recent_cursor
+
+
+@pytest.fixture
+def thirty(alice):
+    """Thirty public posts by alice, one minute apart, two of them at the same instant."""
+    now = timezone.now()
+    for i in range(30):
+        when = now - timedelta(minutes=i if i != 7 else 6)
+        services.post_create(user=alice, url=f"https://{i}.example/", title=f"n{i}", created=when)
+    return alice
+
+
+def _titles(page) -> list[str]:
+    return [post.title for post in page]
+
+
+def test_pages_cover_every_post_once_in_order(thirty):
+    seen, cursor = [], None
+    while True:
+        page = paginate_recent(Post.objects.all(), cursor=cursor, size=7)
+        seen += _titles(page)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    expected = list(Post.objects.order_by("-created", "-id").values_list("title", flat=True))
+    assert seen == expected
+    assert len(set(seen)) == 30
+
+
+def test_the_second_page_stays_the_same_when_new_posts_arrive(thirty, client, settings):
+    settings.KWIPPY_PAGE_SIZE = 10
+    first = paginate_recent(Post.objects.all(), cursor=None, size=10)
+    second = _titles(paginate_recent(Post.objects.all(), cursor=first.next_cursor, size=10))
+    for i in range(5):
+        services.post_create(user=thirty, url=f"https://new{i}.example/", title=f"new{i}")
+    again = _titles(paginate_recent(Post.objects.all(), cursor=first.next_cursor, size=10))
+    assert again == second
+    page = client.get("/u/alice/", {"before": first.next_cursor}).text
+    assert all(f">{title}</a>" in page for title in second)
+    assert "new0" not in page
+
+
+def test_pages_link_to_the_next_page_and_back_to_the_newest(thirty, client, settings):
+    settings.KWIPPY_PAGE_SIZE = 10
+    first = client.get("/u/alice/").text
+    assert 'rel="next"' in first
+    assert ">Newest</a>" not in first
+    cursor = paginate_recent(Post.objects.all(), cursor=None, size=10).next_cursor
+    second = client.get("/u/alice/", {"before": cursor}).text
+    assert 'href="/u/alice/">Newest</a>' in second
+
+
+def test_cursor_round_trips_microseconds(db):
+    moment = timezone.now().replace(microsecond=123456)
+    cursor = recent_cursor(moment, 42)
+    with pytest.raises(BadCursor):
+        paginate_recent(Post.objects.all(), cursor=cursor + "x", size=1)
+    assert paginate_recent(Post.objects.all(), cursor=cursor, size=1).items == []
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cursor=st.text(max_size=40))
+@pytest.mark.parametrize("path", ["/", "/u/alice/", "/t/x/", "/popular/", "/search/?q=x&"])
+def test_any_before_value_gets_a_page_or_a_400(client, alice, path, cursor):
+    sep = "&" if "?" in path else "?"
+    response = client.get(f"{path}{sep}before=" + cursor.replace("&", "%26").replace("#", "%23"))
+    assert response.status_code in (200, 400)

@@ -1,0 +1,50 @@
+"""The number of queries a page makes does not grow with the number of posts it shows."""
+
+import pytest
+
+from kwippy.accounts.models import User
+from kwippy.accounts.services import follow_create
+from kwippy.posts import services
+from kwippy.posts.models import Link
+
+MAX_QUERIES = 7
+
+
+@pytest.fixture
+def busy_site(alice, bob, charlie):
+    """Sixty posts over three people and twenty links, all tagged "common"."""
+    follow_create(follower=alice, followee=bob)
+    follow_create(follower=alice, followee=charlie)
+    people = [alice, bob, charlie]
+    for i in range(60):
+        services.post_create(
+            user=people[i % 3],
+            url=f"https://site{i % 20}.example/page",
+            title=f"Common page {i}",
+            tags=f"common t{i % 7}",
+            is_private=i % 10 == 0,
+        )
+    return Link.objects.get(url="https://site1.example/page")
+
+
+PAGES = ["/", "/popular/", "/u/bob/", "/u/bob/t/common/", "/t/common/", "/search/?q=common"]
+
+
+@pytest.mark.parametrize("size", [10, 50])
+@pytest.mark.parametrize("signed_in", [False, True])
+@pytest.mark.parametrize("path", [*PAGES, "LINK"])
+def test_page_queries_stay_flat_with_page_size(
+    client, busy_site, settings, django_assert_max_num_queries, size, signed_in, path
+):
+    settings.KWIPPY_PAGE_SIZE = size
+    if signed_in:
+        client.force_login(User.objects.get(username="alice"))
+    if path == "LINK":
+        path = f"/url/{busy_site.pk}/"
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(path)
+    assert response.status_code == 200
+    shown = response.text.count('<article class="post')
+    assert 3 <= shown <= size
+    if size == 50 and path in ("/", "/t/common/", "/search/?q=common"):
+        assert shown > 10

@@ -1,0 +1,50 @@
+"""Writes keep the denormalised counts equal to what the posts say."""
+
+from kwippy.posts import services
+from kwippy.posts.models import Link, Post, UserTag
+
+
+def _recount(user) -> dict[str, tuple[int, int]]:
+    counts: dict[str, list[int]] = {}
+    for tags, private in Post.objects.filter(user=user).values_list("tags", "is_private"):
+        for tag in tags:
+            row = counts.setdefault(tag, [0, 0])
+            row[0] += 1
+            row[1] += 0 if private else 1
+    return {name: tuple(row) for name, row in counts.items()}
+
+
+def _stored(user) -> dict[str, tuple[int, int]]:
+    rows = UserTag.objects.filter(user=user).values_list("name", "count", "public_count")
+    return {name: (count, public) for name, count, public in rows}
+
+
+def test_updates_and_deletes_bring_tag_counts_down_as_well_as_up(alice):
+    one = services.post_create(user=alice, url="https://1.example/", title="1", tags="a b")
+    two = services.post_create(user=alice, url="https://2.example/", title="2", tags="b c")
+    services.post_update(one, tags="c", is_private=True)
+    services.post_update(two, tags="a b c")
+    assert _stored(alice) == _recount(alice) == {"a": (1, 1), "b": (1, 1), "c": (2, 1)}
+    services.post_delete(two)
+    assert _stored(alice) == _recount(alice) == {"c": (1, 0)}
+
+
+def test_link_public_saves_follow_privacy_changes(alice, bob):
+    post = services.post_create(user=alice, url="https://1.example/", title="1")
+    services.post_create(user=bob, url="https://1.example/", title="1")
+    link = Link.objects.get()
+    services.post_update(post, is_private=True)
+    link.refresh_from_db()
+    assert link.public_saves == 1
+    services.post_update(post, is_private=False)
+    link.refresh_from_db()
+    assert link.public_saves == 2
+
+
+def test_search_vector_is_filled_from_title_tags_description_and_url(alice):
+    services.post_create(
+        user=alice, url="https://www.example.org/recipes", title="Bread", tags="baking"
+    )
+    assert Post.objects.filter(search_vector="bread").exists()
+    assert Post.objects.filter(search_vector="baking").exists()
+    assert Post.objects.filter(search_vector="recipes").exists()

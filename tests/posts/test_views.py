@@ -1,0 +1,231 @@
+"""The post pages: lists, the add page (the bookmarklet's target), edit and delete."""
+
+import pytest
+from django.urls import reverse
+
+from kwippy.posts import services
+from kwippy.posts.models import Link, Post, UserTag
+
+
+def _save(user, url, title="A page", **extra):
+    return services.post_create(user=user, url=url, title=title, **extra)
+
+
+def test_anonymous_home_lists_recent_public_posts_newest_first(client, alice, bob):
+    _save(alice, "https://one.example/", "First")
+    _save(bob, "https://two.example/", "Second")
+    page = client.get("/").text
+    assert page.index("Second") < page.index("First")
+
+
+def test_signed_in_home_is_own_and_followed_posts(client, alice, bob, charlie):
+    from kwippy.accounts.services import follow_create
+
+    follow_create(follower=alice, followee=bob)
+    _save(bob, "https://bob.example/", "From Bob")
+    _save(charlie, "https://charlie.example/", "From Charlie")
+    _save(alice, "https://alice.example/", "From Alice")
+    client.force_login(alice)
+    page = client.get("/").text
+    assert "From Bob" in page
+    assert "From Alice" in page
+    assert "From Charlie" not in page
+
+
+def test_each_post_shows_tags_age_saver_and_others_count(client, alice, bob, charlie):
+    _save(bob, "https://x.example/", tags="one")
+    _save(charlie, "https://x.example/", tags="two")
+    _save(alice, "https://x.example/", "Alice's save", tags="python web")
+    page = client.get("/u/alice/").text
+    assert 'href="/u/alice/t/python/"' in page
+    assert "Alice Archer" in page
+    assert "just now</time>" in page
+    assert "2 others saved this" in page
+
+
+def test_tag_page_with_plus_shows_posts_with_both_tags(client, alice):
+    _save(alice, "https://both.example/", "Both tags", tags="python django")
+    _save(alice, "https://one.example/", "Only python", tags="python")
+    page = client.get("/t/python+django/").text
+    assert "Both tags" in page
+    assert "Only python" not in page
+    assert "Only python" in client.get("/t/python/").text
+
+
+def test_tag_with_a_plus_or_slash_is_reached_percent_encoded(client, alice):
+    _save(alice, "https://cpp.example/", "C plus plus", tags=["c++", "a/b"])
+    _save(alice, "https://c.example/", "Just C", tags=["c"])
+    profile = client.get("/u/alice/").text
+    assert 'href="/t/c%252B%252B/"' in profile or 'href="/u/alice/t/c%252B%252B/"' in profile
+    cpp = client.get("/t/c%252B%252B/").text
+    assert "C plus plus" in cpp
+    assert "Just C" not in cpp
+    assert "C plus plus" in client.get("/t/a%252Fb/").text
+    # A bare "+" separates tags: /t/c++/ is the tag "c".
+    assert "Just C" in client.get("/t/c++/").text
+
+
+def test_tag_page_without_tags_is_not_found(client, db):
+    assert client.get("/t/+/").status_code == 404
+
+
+def test_url_page_lists_everyone_and_offers_save_this_too(client, alice, bob):
+    _save(alice, "https://x.example/", "Alice's title")
+    _save(bob, "https://x.example/", "Bob's title")
+    link = Link.objects.get()
+    client.force_login(_charlie := type(alice).objects.create_user("carol", password="x" * 12))
+    page = client.get(f"/url/{link.pk}/").text
+    assert "Alice Archer" in page
+    assert "Bob Baker" in page
+    assert "Save this too" in page
+    assert "/add/?url=https%3A%2F%2Fx.example%2F" in page
+
+
+def test_unknown_url_page_is_not_found(client, db):
+    assert client.get("/url/999999/").status_code == 404
+
+
+def test_add_page_asks_visitors_to_sign_in_and_comes_back(client, db):
+    response = client.get("/add/", {"url": "https://x.example/", "title": "X"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/add/")
+
+
+def test_bookmarklet_address_prefills_the_form(client, alice):
+    client.force_login(alice)
+    page = client.get(
+        "/add/",
+        {"url": "https://x.example/a", "title": "A <title>", "description": "chosen", "popup": "1"},
+    ).text
+    assert 'value="https://x.example/a"' in page
+    assert 'value="A &lt;title&gt;"' in page
+    assert "chosen</textarea>" in page
+    assert 'class="site-header"' not in page  # the pop-up has no navigation
+
+
+def test_saving_from_the_popup_shows_a_page_that_closes_itself(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        "/add/?popup=1",
+        {"url": "HTTPS://X.example:443/a#frag", "title": "X", "tags": "News, Python", "popup": "1"},
+    )
+    assert response.status_code == 200
+    assert "data-close-window" in response.text
+    post = Post.objects.get()
+    assert post.link.url == "https://x.example/a"
+    assert post.tags == ["news", "python"]
+
+
+def test_saving_from_the_full_page_goes_to_your_profile(client, alice):
+    client.force_login(alice)
+    response = client.post("/add/", {"url": "https://x.example/", "title": ""})
+    assert response.status_code == 302
+    assert response["Location"] == "/u/alice/"
+    assert Post.objects.get().title == "https://x.example/"
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("javascript:alert(1)", "Only http and https links can be saved."),
+        ("data:text/html,hi", "Only http and https links can be saved."),
+        ("file:///etc/passwd", "Only http and https links can be saved."),
+        ("https://x.example/" + "a" * 2000, "at most 2000 characters"),
+        ("", "This field is required."),
+        ("not a url", "cannot contain spaces"),
+    ],
+)
+def test_add_form_refuses_bad_urls_with_a_clear_error(client, alice, url, message):
+    client.force_login(alice)
+    response = client.post("/add/", {"url": url, "title": "x"})
+    assert response.status_code == 422
+    assert message in response.text
+    assert not Post.objects.exists()
+
+
+def test_add_form_refuses_a_tag_that_is_too_long(client, alice):
+    client.force_login(alice)
+    response = client.post("/add/", {"url": "https://x.example/", "tags": "a" * 300})
+    assert response.status_code == 422
+    assert "A tag can be at most 255 characters long." in response.text
+
+
+def test_adding_a_url_twice_points_at_the_existing_bookmark(client, alice):
+    post = _save(alice, "https://x.example/")
+    client.force_login(alice)
+    response = client.post("/add/", {"url": "https://X.EXAMPLE/", "title": "again"})
+    assert response.status_code == 422
+    assert f"/p/{post.pk}/edit/" in response.text
+    assert "You saved this link already" in client.get("/add/", {"url": "https://x.example"}).text
+
+
+def test_edit_changes_tags_and_privacy_and_keeps_counts(client, alice):
+    post = _save(alice, "https://x.example/", tags="old")
+    client.force_login(alice)
+    response = client.post(
+        f"/p/{post.pk}/edit/",
+        {"title": "New", "description": "", "tags": "new Fresh", "is_private": "on"},
+    )
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert (post.title, post.tags, post.is_private) == ("New", ["new", "fresh"], True)
+    assert dict(UserTag.objects.values_list("name", "public_count")) == {"new": 0, "fresh": 0}
+    assert Link.objects.get().public_saves == 0
+
+
+def test_edit_goes_back_to_a_local_next_only(client, alice):
+    post = _save(alice, "https://x.example/")
+    client.force_login(alice)
+    data = {"title": "t", "tags": ""}
+    local = client.post(f"/p/{post.pk}/edit/?next=/t/x/", data)
+    assert local["Location"] == "/t/x/"
+    evil = client.post(f"/p/{post.pk}/edit/", {**data, "next": "https://evil.example/"})
+    assert evil["Location"] == "/u/alice/"
+    sneaky = client.post(f"/p/{post.pk}/edit/", {**data, "next": "//evil.example/"})
+    assert sneaky["Location"] == "/u/alice/"
+
+
+def test_delete_needs_post_and_removes_the_counts(client, alice):
+    post = _save(alice, "https://x.example/", tags="gone")
+    client.force_login(alice)
+    assert client.get(f"/p/{post.pk}/delete/").status_code == 405
+    assert client.post(f"/p/{post.pk}/delete/").status_code == 302
+    assert not Post.objects.exists()
+    assert not UserTag.objects.exists()
+    assert Link.objects.get().public_saves == 0
+
+
+def test_popular_ranks_links_by_recent_public_saves(client, alice, bob, charlie):
+    _save(alice, "https://once.example/", "Once")
+    for person in (alice, bob, charlie):
+        _save(person, "https://thrice.example/", "Thrice")
+    page = client.get("/popular/").text
+    assert page.index("Thrice") < page.index("Once")
+
+
+def test_search_ranks_title_matches_above_description_matches(client, alice):
+    _save(alice, "https://a.example/", "Cooking", description="about postgres")
+    _save(alice, "https://b.example/", "Postgres tuning", description="")
+    page = client.get("/search/", {"q": "postgres"}).text
+    assert page.index("Postgres tuning") < page.index("Cooking")
+
+
+def test_search_matches_tags_and_words_of_the_url(client, alice):
+    _save(alice, "https://www.postgresql.org/docs/", "Docs", tags="databases")
+    assert "Docs" in client.get("/search/", {"q": "postgresql"}).text
+    assert "Docs" in client.get("/search/", {"q": "databases"}).text
+    assert "Docs" not in client.get("/search/", {"q": "cooking"}).text
+
+
+@pytest.mark.parametrize("q", ['"', "-", "!!", "a & b | c", "'", "(", ":*", "\\", "x" * 5000])
+def test_search_takes_any_text_without_error(client, alice, q):
+    _save(alice, "https://a.example/", "Something")
+    assert client.get("/search/", {"q": q}).status_code == 200
+
+
+def test_links_to_tags_and_pages_use_names_from_the_url_contract(alice):
+    assert reverse("tag", args=["x"]) == "/t/x/"
+    assert reverse("profile_tag", args=["alice", "x"]) == "/u/alice/t/x/"
+    assert reverse("link", args=[3]) == "/url/3/"
+    assert reverse("post_edit", args=[3]) == "/p/3/edit/"
+    assert reverse("post_delete", args=[3]) == "/p/3/delete/"
