@@ -75,6 +75,7 @@ def gunicorn_production(django_db_setup, django_db_blocker, settings):
     server.wait(timeout=10)
 
 
+@pytest.mark.django_db
 def test_production_home_page_links_a_hashed_stylesheet_served_with_long_max_age(
     gunicorn_production,
 ):
