@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kwippy.core",
     "kwippy.accounts",
     "kwippy.posts",
+    "kwippy.portability",
 ]
 
 MIDDLEWARE = [

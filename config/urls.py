@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from kwippy.core.views import healthz
 from kwippy.posts.views import home
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("", include("kwippy.portability.urls")),
 ]
