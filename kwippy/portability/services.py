@@ -76,6 +76,10 @@ class ImportResult:
             for reason, count in self.skipped.most_common()
         ]
 
+    def shortened_fields(self) -> list[tuple[str, int]]:
+        """Return what kind of field was shortened and how many times, by kind."""
+        return sorted(self.shortened.items())
+
     def summary_lines(self) -> list[str]:
         """Return the result as short lines of text, for a terminal or a log."""
         lines = [
@@ -86,11 +90,10 @@ class ImportResult:
             lines.append(f"skipped {count}: {reason} (for example {', '.join(examples)})")
         if self.duplicates:
             lines.append(
-                f"{self.duplicates} bookmarks appeared more than once in the file; "
-                "the later copy was kept"
+                f"bookmarks in the file more than once (the later copy was kept): {self.duplicates}"
             )
-        for what, count in sorted(self.shortened.items()):
-            lines.append(f"shortened {count} {what} that were over our length limit")
+        for what, count in self.shortened_fields():
+            lines.append(f"{what} shortened to fit our limits: {count}")
         return lines
 
 

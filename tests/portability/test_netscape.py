@@ -1,4 +1,5 @@
 import codecs
+import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,7 +42,10 @@ class TestFirefoxExport:
     def test_decodes_entities_in_titles_descriptions_and_hrefs(self):
         bookmarks = netscape.parse(fixture_text("firefox.html"))
         docs = next(b for b in bookmarks if b.tags == ("python", "docs", "html"))
-        assert docs.url == "https://docs.python.org/3/library/html.parser.html?highlight=parser&lang=en"
+        assert (
+            docs.url
+            == "https://docs.python.org/3/library/html.parser.html?highlight=parser&lang=en"
+        )
         assert docs.title == "html.parser — Simple HTML and XHTML parser — Python 3 docs"
         assert docs.description == (
             'The stdlib parser: <tags> & "entities".\nSecond line of the note.'
@@ -49,7 +53,9 @@ class TestFirefoxExport:
 
     def test_reads_dates_and_leaves_unstated_privacy_unknown(self):
         docs = by_url(netscape.parse(fixture_text("firefox.html")))
-        bookmark = docs["https://docs.python.org/3/library/html.parser.html?highlight=parser&lang=en"]
+        bookmark = docs[
+            "https://docs.python.org/3/library/html.parser.html?highlight=parser&lang=en"
+        ]
         assert bookmark.add_date == at(1690000000)
         assert bookmark.last_modified == at(1690000500)
         assert bookmark.private is None
@@ -309,7 +315,7 @@ bookmarkish = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=6), max_siz
 
 def split(text: str, cuts: list[int]) -> list[str]:
     points = sorted({0, len(text), *(cut % (len(text) + 1) for cut in cuts)})
-    return [text[a:b] for a, b in zip(points, points[1:], strict=False)]
+    return [text[a:b] for a, b in itertools.pairwise(points)]
 
 
 class TestParserProperty:
@@ -337,5 +343,5 @@ class TestParserProperty:
     @given(data=st.binary(max_size=200), cuts=st.lists(st.integers(min_value=0), max_size=4))
     def test_decoding_never_crashes(self, data, cuts):
         points = sorted({0, len(data), *(cut % (len(data) + 1) for cut in cuts)})
-        blocks = [data[a:b] for a, b in zip(points, points[1:], strict=False)]
+        blocks = [data[a:b] for a, b in itertools.pairwise(points)]
         assert isinstance("".join(netscape.decode(blocks)), str)

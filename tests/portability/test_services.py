@@ -100,7 +100,7 @@ class TestImportFixtures:
         diary = Post.objects.get(user=alice, link__url="https://example.org/diary")
         assert (diary.is_private, diary.to_read, diary.tags) == (True, False, [])
         assert diary.description == "Nobody else should see this."
-        assert diary.title == "My diary – private"
+        assert diary.title == "My diary \u2013 private"
         jvns = Post.objects.get(user=alice, link__url__contains="jvns.ca")
         assert (jvns.is_private, jvns.to_read) == (True, True)
         assert_counts_match_posts()
@@ -300,10 +300,8 @@ class TestExport:
         post_services.post_create(user=bob, url="https://c.example/", title="Bob's")
         text = "".join(services.bookmarks_export(user=alice))
         assert text.startswith("<!DOCTYPE NETSCAPE-Bookmark-file-1>")
-        assert (
-            '<A HREF="https://a.example/?a=1&amp;b=2" ADD_DATE="' in text
-            and 'PRIVATE="1" TOREAD="1" TAGS="x,y">Quotes " and &lt;angles&gt;</A>' in text
-        )
+        assert '<A HREF="https://a.example/?a=1&amp;b=2" ADD_DATE="' in text
+        assert 'PRIVATE="1" TOREAD="1" TAGS="x,y">Quotes " and &lt;angles&gt;</A>' in text
         assert "<DD>line one\nline two" in text
         assert 'PRIVATE="0" TOREAD="0">Public</A>' in text
         assert "c.example" not in text
