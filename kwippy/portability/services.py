@@ -266,6 +266,18 @@ def _blocks(stream: BinaryIO, progress: Callable[[int], None] | None) -> Iterato
         yield block
 
 
+def _last_copies(stream: BinaryIO, progress) -> tuple[dict[str, int], bool]:
+    """Return where in the file each stored URL last appears, and whether it is a bookmark file."""
+    parser = netscape.NetscapeParser()
+    last: dict[str, int] = {}
+    for position, bookmark in enumerate(parser.read(netscape.decode(_blocks(stream, progress)))):
+        try:
+            last[url_hash(normalize_url(bookmark.url))] = position
+        except InvalidURL:
+            continue
+    return last, parser.is_bookmark_file
+
+
 def bookmarks_import(
     *,
     user: User,
@@ -281,12 +293,21 @@ def bookmarks_import(
     `unmarked_private` is False. A URL already saved is updated with the file's data; a URL the
     file holds twice is saved once, with the later copy's data. Raise NotABookmarkFile, having
     stored nothing, when the stream is not a bookmark file.
+
+    The stream is read twice, so it must be seekable: first to find the last copy of every URL
+    (a copy and a later one can be a whole batch apart), then to write. `progress` is called with
+    the number of bytes read, so it adds up to twice the file's size.
     """
+    start = stream.tell()
+    last, is_bookmark_file = _last_copies(stream, progress)
+    if not is_bookmark_file:
+        raise NotABookmarkFile(
+            "This is not a Netscape bookmark file (the HTML file browsers and bookmarking sites "
+            "export); nothing was imported."
+        )
+    stream.seek(start)
     result = ImportResult()
-    parser = netscape.NetscapeParser()
     now = timezone.now()
-    seen: set[str] = set()
-    created: set[str] = set()
     pending: dict[str, _Row] = {}
 
     def flush():
@@ -301,30 +322,23 @@ def bookmarks_import(
                 if attempt == BATCH_ATTEMPTS - 1:
                     raise
         result.imported += len(outcome.created)
-        # A later copy of a URL this import already created is still one imported post.
-        result.updated += len(outcome.updated - created)
-        result.unchanged += len(outcome.unchanged - created)
-        created.update(outcome.created)
+        result.updated += len(outcome.updated)
+        result.unchanged += len(outcome.unchanged)
         pending.clear()
 
-    for bookmark in parser.read(netscape.decode(_blocks(stream, progress))):
+    bookmarks = netscape.NetscapeParser().read(netscape.decode(_blocks(stream, progress)))
+    for position, bookmark in enumerate(bookmarks):
         result.read += 1
         row = _clean(bookmark, folders_as_tags=folders_as_tags, result=result)
         if row is None:
             continue
         key = url_hash(row.url)
-        if key in seen:
+        if last.get(key, position) != position:
             result.duplicates += 1
-        seen.add(key)
-        pending.pop(key, None)  # re-insert, so a batch keeps the file's order
+            continue
         pending[key] = row
         if len(pending) >= batch_size:
             flush()
-    if not parser.is_bookmark_file:
-        raise NotABookmarkFile(
-            "This is not a Netscape bookmark file (the HTML file browsers and bookmarking sites "
-            "export); nothing was imported."
-        )
     if pending:
         flush()
     return result

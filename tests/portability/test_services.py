@@ -263,6 +263,10 @@ class TestBatches:
         post = Post.objects.get(user=alice, link__url="https://a.example/")
         assert (post.title, post.tags) == ("second", ["two"])
         assert_counts_match_posts()
+        before = snapshot(alice)
+        again = import_text(alice, text, batch_size=2)
+        assert (again.imported, again.updated, again.unchanged) == (0, 0, 6)
+        assert snapshot(alice) == before
 
     @pytest.mark.django_db(transaction=True)
     def test_each_batch_commits_on_its_own(self, django_user_model):
@@ -271,12 +275,18 @@ class TestBatches:
         data = text.encode()
 
         class Broken(io.BytesIO):
-            """A stream whose connection drops two thirds of the way through."""
+            """A stream whose second reading fails two thirds of the way through."""
+
+            readings = 0
+
+            def seek(self, *args):
+                self.readings += 1
+                return super().seek(*args)
 
             def read(self, size=-1):
-                if self.tell() > len(data) * 2 // 3:
+                if self.readings and self.tell() > len(data) * 2 // 3:
                     raise OSError("connection reset")
-                return super().read(min(size, 100) if size and size > 0 else 100)
+                return super().read(100)
 
         with pytest.raises(OSError, match="connection reset"):
             services.bookmarks_import(user=user, stream=Broken(data), batch_size=2)
