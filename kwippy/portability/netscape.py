@@ -19,8 +19,23 @@ from html.entities import html5 as HTML5_ENTITIES
 from html.parser import HTMLParser
 
 DOCTYPE = "NETSCAPE-Bookmark-file-1"
-# Browsers mark their own top-level containers; they hold bookmarks but are not categories.
-BROWSER_ROOT_FOLDER_ATTRIBUTES = ("personal_toolbar_folder", "unfiled_bookmarks_folder")
+# Browsers' own top-level containers hold bookmarks but are not categories. Most are marked by an
+# attribute; Chrome writes "Other bookmarks" unmarked, so top-level folders are also known by name.
+BROWSER_ROOT_FOLDER_ATTRIBUTES = (
+    "personal_toolbar_folder",
+    "unfiled_bookmarks_folder",
+    "mobile_bookmarks_folder",
+)
+BROWSER_ROOT_FOLDER_NAMES = frozenset(
+    {
+        "bookmarks bar",
+        "bookmarks toolbar",
+        "bookmarks menu",
+        "other bookmarks",
+        "mobile bookmarks",
+        "unsorted bookmarks",
+    }
+)
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 # Past this many seconds the value is in milliseconds, past the next in microseconds (year 5138).
@@ -234,7 +249,10 @@ class NetscapeParser(HTMLParser):
         if self._folder_name is None:
             return
         name = " ".join("".join(self._folder_name).split())
-        self._next_list_folder = None if self._folder_is_root or not name else name
+        is_root = self._folder_is_root or (
+            len(self._lists) <= 1 and name.lower() in BROWSER_ROOT_FOLDER_NAMES
+        )
+        self._next_list_folder = None if is_root or not name else name
         if self._collecting is self._folder_name:
             self._collecting = None
         self._folder_name = None

@@ -75,11 +75,22 @@ class TestChromeExport:
     def test_reads_bookmarks_outside_and_inside_the_bookmarks_bar(self):
         bookmarks = by_url(netscape.parse(fixture_text("chrome.html")))
         assert bookmarks["https://docs.djangoproject.com/en/5.2/"].folders == ("Work",)
-        assert bookmarks["https://news.ycombinator.com/"].folders == ()
         assert bookmarks["https://news.ycombinator.com/"].last_modified is None
-        assert bookmarks["https://ja.wikipedia.org/wiki/%E6%9D%B1%E4%BA%AC"].title == (
-            "東京 - Wikipedia"
+        tokyo = bookmarks["https://ja.wikipedia.org/wiki/%E6%9D%B1%E4%BA%AC"]
+        assert tokyo.title == "東京 - Wikipedia"
+        assert tokyo.folders == ("Reading",)
+
+    def test_the_other_and_mobile_folders_are_containers_not_categories(self):
+        bookmarks = by_url(netscape.parse(fixture_text("chrome.html")))
+        assert bookmarks["https://news.ycombinator.com/"].folders == ()
+        assert bookmarks["https://m.example.org/weather"].folders == ()
+
+    def test_a_nested_folder_named_like_a_browser_root_is_a_category(self):
+        text = (
+            "<DL><DT><H3>Projects</H3><DL><DT><H3>Other bookmarks</H3>"
+            '<DL><DT><A HREF="https://a.example/">A</A></DL></DL></DL>'
         )
+        assert netscape.parse(text)[0].folders == ("Projects", "Other bookmarks")
 
 
 class TestPinboardExport:

@@ -92,7 +92,7 @@ class TestImportFixtures:
         assert result.duplicates == 1
         post = Post.objects.get(user=alice, link__url="https://www.example.com/")
         assert post.title == "Example Domain (again)"
-        assert (result.imported, result.skipped_total) == (6, 1)
+        assert (result.imported, result.skipped_total) == (7, 1)
 
     def test_a_pinboard_export_keeps_privacy_to_read_and_descriptions(self, alice):
         result = import_file(alice, "pinboard.html")
