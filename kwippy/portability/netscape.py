@@ -5,7 +5,8 @@ a file of tens of megabytes is read in constant memory, one bookmark at a time. 
 rather than the stdlib's, each because the stdlib gets it wrong for these files:
 - attribute values are decoded by the HTML rule for attributes, in which `&lang=en` inside an
   HREF is text, not the entity `&lang`; `HTMLParser` decodes it and would corrupt query strings;
-- a malformed `<![...[` section, which makes `HTMLParser` raise, is read as a bogus comment.
+- a malformed `<![...[` section, which makes `HTMLParser` raise, is read as a bogus comment;
+- `<script>` and `<style>` are ordinary tags, so an unescaped one in a title loses nothing after it.
 """
 
 import codecs
@@ -182,6 +183,11 @@ class NetscapeParser(HTMLParser):
     def close(self):
         super().close()
         self._finish_bookmark()
+
+    def set_cdata_mode(self, *args, **kwargs):
+        # A bookmark file holds no scripts or styles: a stray, unescaped "<script>" in a title
+        # must not turn the rest of the file into script text.
+        return
 
     def parse_marked_section(self, i, report=1):
         try:

@@ -171,6 +171,24 @@ class TestRecognition:
         text = '<DL><![foo[ x ]]><DT><A HREF="https://example.com/">Example</A></DL>'
         assert [b.url for b in netscape.parse(text)] == ["https://example.com/"]
 
+    def test_an_unescaped_script_tag_in_a_title_does_not_swallow_the_rest(self):
+        text = (
+            '<DL><DT><A HREF="https://a.example/">Why <script> tags block</A>'
+            '<DT><A HREF="https://b.example/">B</A><DT><A HREF="https://c.example/">C</A></DL>'
+        )
+        assert [b.url for b in netscape.parse(text)] == [
+            "https://a.example/",
+            "https://b.example/",
+            "https://c.example/",
+        ]
+
+    @pytest.mark.parametrize("name", ["firefox.html", "chrome.html", "pinboard.html"])
+    def test_a_real_export_cut_in_two_anywhere_parses_the_same(self, name):
+        text = fixture_text(name)
+        whole = netscape.parse(text)
+        for cut in range(len(text) + 1):
+            assert list(NetscapeParser().read([text[:cut], text[cut:]])) == whole, cut
+
     def test_a_description_keeps_line_breaks_written_as_br(self):
         text = '<DL><DT><A HREF="https://example.com/">E</A><DD>one<br>two<BR/>three</DL>'
         assert netscape.parse(text)[0].description == "one\ntwo\nthree"
