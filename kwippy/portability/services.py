@@ -84,17 +84,18 @@ class ImportResult:
     def summary_lines(self) -> list[str]:
         """Return the result as short lines of text, for a terminal or a log."""
         lines = [
-            f"read {self.read} bookmarks: {self.imported} imported, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.skipped_total} skipped"
+            f"read {self.read:,} bookmarks: {self.imported:,} imported, {self.updated:,} updated, "
+            f"{self.unchanged:,} unchanged, {self.skipped_total:,} skipped"
         ]
         for reason, count, examples in self.skipped_reasons():
-            lines.append(f"skipped {count}: {reason} (for example {', '.join(examples)})")
+            lines.append(f"skipped {count:,}: {reason} (for example {', '.join(examples)})")
         if self.duplicates:
             lines.append(
-                f"bookmarks in the file more than once (the later copy was kept): {self.duplicates}"
+                "bookmarks in the file more than once (the later copy was kept): "
+                f"{self.duplicates:,}"
             )
         for what, count in self.shortened_fields():
-            lines.append(f"{what} shortened to fit our limits: {count}")
+            lines.append(f"{what} shortened to fit our limits: {count:,}")
         return lines
 
 

@@ -44,11 +44,12 @@ class Command(BaseCommand):
             stream = path.open("rb")
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror}") from None
+        # The import reads the file twice (first for repeated URLs, then to write): the bar counts
+        # both readings.
+        total = 2 * path.stat().st_size
         with (
             stream,
-            tqdm(
-                total=path.stat().st_size, unit="B", unit_scale=True, desc="import", disable=None
-            ) as bar,
+            tqdm(total=total, unit="B", unit_scale=True, desc="import", disable=None) as bar,
         ):
             try:
                 result = services.bookmarks_import(
