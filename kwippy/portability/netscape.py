@@ -1,0 +1,395 @@
+"""Read and write Netscape bookmark files, the format browsers and bookmarking sites export.
+
+Pure functions and a parser, no database. The parser is the stdlib `HTMLParser` fed in chunks, so
+a file of tens of megabytes is read in constant memory, one bookmark at a time. Two things are ours
+rather than the stdlib's, each because the stdlib gets it wrong for these files:
+- attribute values are decoded by the HTML rule for attributes, in which `&lang=en` inside an
+  HREF is text, not the entity `&lang`; `HTMLParser` decodes it and would corrupt query strings;
+- a malformed `<![...[` section, which makes `HTMLParser` raise, is read as a bogus comment;
+- `<script>` and `<style>` are ordinary tags, so an unescaped one in a title loses nothing after it.
+"""
+
+import codecs
+import html
+import re
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html.entities import html5 as HTML5_ENTITIES
+from html.parser import HTMLParser
+
+DOCTYPE = "NETSCAPE-Bookmark-file-1"
+# Browsers' own top-level containers hold bookmarks but are not categories. Most are marked by an
+# attribute; Chrome writes "Other bookmarks" unmarked, so top-level folders are also known by name.
+BROWSER_ROOT_FOLDER_ATTRIBUTES = (
+    "personal_toolbar_folder",
+    "unfiled_bookmarks_folder",
+    "mobile_bookmarks_folder",
+)
+BROWSER_ROOT_FOLDER_NAMES = frozenset(
+    {
+        "bookmarks bar",
+        "bookmarks toolbar",
+        "bookmarks menu",
+        "other bookmarks",
+        "mobile bookmarks",
+        "unsorted bookmarks",
+    }
+)
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+# Past this many seconds the value is in milliseconds, past the next in microseconds (year 5138).
+MILLISECONDS_FROM = 10**11
+MICROSECONDS_FROM = 10**14
+LATEST_TIMESTAMP = 253402300799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
+
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""")
+_TAG_NAME = re.compile(r"<\s*[^\s/>]+")
+_REFERENCE = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NetscapeBookmark:
+    """One bookmark as a Netscape file states it; `None` where the file says nothing."""
+
+    url: str
+    title: str = ""
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    add_date: datetime | None = None
+    last_modified: datetime | None = None
+    private: bool | None = None
+    to_read: bool | None = None
+    folders: tuple[str, ...] = ()
+
+
+def unescape_attribute(value: str) -> str:
+    """Return an attribute value with its character references decoded as browsers do."""
+    if "&" not in value:
+        return value
+
+    def replace(match: re.Match) -> str:
+        reference = match.group(1)
+        if reference.startswith("#"):
+            return html.unescape(match.group(0))
+        # Without ";" only the legacy names decode, and not before "=": `?a=1&copy=2` is text.
+        if reference in HTML5_ENTITIES and (
+            reference.endswith(";") or value[match.end() : match.end() + 1] != "="
+        ):
+            return HTML5_ENTITIES[reference]
+        return match.group(0)
+
+    return _REFERENCE.sub(replace, value)
+
+
+def parse_attributes(start_tag: str) -> dict[str, str | None]:
+    """Return the attributes of a start tag's source text, names lower-cased, the first one kept."""
+    name = _TAG_NAME.match(start_tag)
+    body = start_tag[name.end() :] if name else ""
+    body = body.removesuffix(">")
+    # "/" before ">" closes the tag only after a quote or a space: in `href=x/` it is the URL's.
+    if body.endswith("/") and (len(body) == 1 or body[-2] in "\"' \t\n\r\f"):
+        body = body[:-1]
+    attributes: dict[str, str | None] = {}
+    for match in _ATTRIBUTE.finditer(body):
+        name = match.group(1).lower()
+        if name in attributes:
+            continue
+        raw = next((group for group in match.group(2, 3, 4) if group is not None), None)
+        attributes[name] = None if raw is None else unescape_attribute(raw)
+    return attributes
+
+
+def parse_timestamp(value: str | None) -> datetime | None:
+    """Return the moment an ADD_DATE-style value names (seconds, ms or µs since 1970), or None."""
+    if not value:
+        return None
+    try:
+        number = float(value.strip())
+    except ValueError:
+        return None
+    if not number > 0:  # also rejects NaN
+        return None
+    if number >= MICROSECONDS_FROM:
+        number /= 1_000_000
+    elif number >= MILLISECONDS_FROM:
+        number /= 1_000
+    if number > LATEST_TIMESTAMP:
+        return None
+    return datetime.fromtimestamp(int(number), UTC)
+
+
+def parse_flag(attributes: dict[str, str | None], name: str) -> bool | None:
+    """Return a PRIVATE/TOREAD-style flag: True, False, or None when absent or unreadable."""
+    if name not in attributes:
+        return None
+    value = attributes[name]
+    if value is None:  # a bare attribute, as in HTML: present means on
+        return True
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def split_tags(value: str | None) -> tuple[str, ...]:
+    """Return the comma-separated tags of a TAGS attribute, trimmed, empty ones dropped."""
+    if not value:
+        return ()
+    return tuple(tag.strip() for tag in value.split(",") if tag.strip())
+
+
+class NetscapeParser(HTMLParser):
+    """Turn the text of a Netscape bookmark file, fed in any chunks, into NetscapeBookmarks.
+
+    A bookmark is an `<A HREF>` inside a `<DL>` list (or anywhere in a file that declares the
+    Netscape doctype); its `<DD>` is its description; `<H3>` names the folder whose `<DL>`
+    follows. Finished bookmarks wait in `bookmarks` until taken.
+    """
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.bookmarks: deque[NetscapeBookmark] = deque()
+        self.declares_doctype = False
+        self.found = 0
+        self._lists: list[str | None] = []  # one entry per open <DL>: its folder name, if any
+        self._folder_name: list[str] | None = None
+        self._folder_is_root = False
+        self._next_list_folder: str | None = None
+        self._anchor: dict[str, str | None] | None = None
+        self._title: list[str] = []
+        self._description: list[str] = []
+        self._collecting: list[str] | None = None
+
+    @property
+    def is_bookmark_file(self) -> bool:
+        """Return whether the text read so far is a bookmark file."""
+        return self.declares_doctype or self.found > 0
+
+    def read(self, chunks: Iterable[str]) -> Iterator[NetscapeBookmark]:
+        """Feed every chunk and yield each bookmark as soon as it is complete."""
+        for chunk in chunks:
+            self.feed(chunk)
+            while self.bookmarks:
+                yield self.bookmarks.popleft()
+        self.close()
+        while self.bookmarks:
+            yield self.bookmarks.popleft()
+
+    def close(self):
+        super().close()
+        self._finish_bookmark()
+
+    def set_cdata_mode(self, *args, **kwargs):
+        # A bookmark file holds no scripts or styles: a stray, unescaped "<script>" in a title
+        # must not turn the rest of the file into script text.
+        return
+
+    def parse_marked_section(self, i, report=1):
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            return self.parse_bogus_comment(i, report=0)
+
+    def handle_decl(self, decl):
+        words = decl.lower().split()
+        if words[:1] == ["doctype"] and DOCTYPE.lower() in words:
+            self.declares_doctype = True
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._start_anchor()
+        elif tag == "dd":
+            self._end_folder_name()
+            self._collecting = self._description if self._anchor is not None else None
+        elif tag == "br":
+            if self._collecting is self._description:
+                self._description.append("\n")
+        elif tag == "h3":
+            self._finish_bookmark()
+            attributes = parse_attributes(self.get_starttag_text() or "")
+            self._folder_is_root = any(a in attributes for a in BROWSER_ROOT_FOLDER_ATTRIBUTES)
+            self._folder_name = []
+            self._collecting = self._folder_name
+        elif tag == "dt":
+            self._finish_bookmark()
+            self._end_folder_name()
+            self._next_list_folder = None
+        elif tag == "dl":
+            self._finish_bookmark()
+            self._end_folder_name()
+            self._lists.append(self._next_list_folder)
+            self._next_list_folder = None
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            if self._collecting is self._title:
+                self._collecting = None
+        elif tag == "h3":
+            self._end_folder_name()
+        elif tag == "dl":
+            self._finish_bookmark()
+            self._end_folder_name()
+            self._next_list_folder = None
+            if self._lists:
+                self._lists.pop()
+
+    def handle_data(self, data):
+        if self._collecting is not None:
+            self._collecting.append(data)
+
+    def _start_anchor(self):
+        self._finish_bookmark()
+        self._end_folder_name()
+        attributes = parse_attributes(self.get_starttag_text() or "")
+        if attributes.get("href") is None or not (self._lists or self.declares_doctype):
+            return
+        self._anchor = attributes
+        self._collecting = self._title
+
+    def _end_folder_name(self):
+        if self._folder_name is None:
+            return
+        name = " ".join("".join(self._folder_name).split())
+        is_root = self._folder_is_root or (
+            len(self._lists) <= 1 and name.lower() in BROWSER_ROOT_FOLDER_NAMES
+        )
+        self._next_list_folder = None if is_root or not name else name
+        if self._collecting is self._folder_name:
+            self._collecting = None
+        self._folder_name = None
+
+    def _finish_bookmark(self):
+        attributes = self._anchor
+        if attributes is not None:
+            self.found += 1
+            self.bookmarks.append(
+                NetscapeBookmark(
+                    url=(attributes.get("href") or "").strip(),
+                    title="".join(self._title).strip(),
+                    description="".join(self._description).strip(),
+                    tags=split_tags(attributes.get("tags")),
+                    add_date=parse_timestamp(attributes.get("add_date")),
+                    last_modified=parse_timestamp(attributes.get("last_modified")),
+                    private=parse_flag(attributes, "private"),
+                    to_read=parse_flag(attributes, "toread"),
+                    folders=tuple(name for name in self._lists if name),
+                )
+            )
+        self._anchor = None
+        self._title = []
+        self._description = []
+        self._collecting = None
+
+
+def parse(text: str) -> list[NetscapeBookmark]:
+    """Return every bookmark in the text of a Netscape bookmark file."""
+    return list(NetscapeParser().read([text]))
+
+
+def sniff_encoding(head: bytes) -> str:
+    """Return the encoding of a file from its first bytes: a BOM, a META charset, else UTF-8."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if head.startswith(bom):
+            return encoding
+    match = _CHARSET.search(head[:4096])
+    if match:
+        try:
+            name = codecs.lookup(match.group(1).decode("ascii")).name
+        except LookupError:
+            return "utf-8"
+        # A file that says UTF-16 but has no BOM is lying: it would not have been readable ASCII.
+        if not name.startswith(("utf-16", "utf-32")):
+            # Browsers read "latin-1" as windows-1252, as do the tools that wrote such files.
+            return {"utf-8": "utf-8-sig", "iso8859-1": "cp1252"}.get(name, name)
+    return "utf-8-sig"
+
+
+def decode(blocks: Iterable[bytes]) -> Iterator[str]:
+    """Decode a file's bytes block by block, in its sniffed encoding, bad bytes replaced."""
+    decoder = None
+    for block in blocks:
+        if decoder is None:
+            decoder = codecs.getincrementaldecoder(sniff_encoding(block))(errors="replace")
+        text = decoder.decode(block)
+        if text:
+            yield text
+    if decoder is not None:
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            yield tail
+
+
+def _attribute(name: str, value: str) -> str:
+    return f' {name}="{html.escape(value, quote=True)}"'
+
+
+def _timestamp(moment: datetime | None) -> str:
+    return str(int(moment.timestamp())) if moment is not None else ""
+
+
+def render_bookmark(bookmark: NetscapeBookmark, indent: str = "") -> str:
+    """Return one bookmark as a `<DT><A>` line and its `<DD>`, every attribute escaped."""
+    parts = [f"{indent}<DT><A", _attribute("HREF", bookmark.url)]
+    if bookmark.add_date is not None:
+        parts.append(_attribute("ADD_DATE", _timestamp(bookmark.add_date)))
+    if bookmark.last_modified is not None:
+        parts.append(_attribute("LAST_MODIFIED", _timestamp(bookmark.last_modified)))
+    if bookmark.private is not None:
+        parts.append(_attribute("PRIVATE", "1" if bookmark.private else "0"))
+    if bookmark.to_read is not None:
+        parts.append(_attribute("TOREAD", "1" if bookmark.to_read else "0"))
+    if bookmark.tags:
+        parts.append(_attribute("TAGS", ",".join(bookmark.tags)))
+    parts.append(f">{html.escape(bookmark.title, quote=False)}</A>\n")
+    if bookmark.description:
+        parts.append(f"{indent}<DD>{html.escape(bookmark.description, quote=False)}\n")
+    return "".join(parts)
+
+
+def render(bookmarks: Iterable[NetscapeBookmark], *, title: str = "Bookmarks") -> Iterator[str]:
+    """Yield a Netscape bookmark file, piece by piece, holding the bookmarks in their folders.
+
+    Folders open and close as consecutive bookmarks' folder paths change, so the input can be a
+    stream; bookmarks of one folder that are not next to each other give that folder twice.
+    """
+    heading = html.escape(title, quote=False)
+    yield (
+        f"<!DOCTYPE {DOCTYPE}>\n"
+        "<!-- This is an automatically generated file.\n"
+        "     It will be read and overwritten.\n"
+        "     DO NOT EDIT! -->\n"
+        '<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=UTF-8">\n'
+        f"<TITLE>{heading}</TITLE>\n"
+        f"<H1>{heading}</H1>\n"
+        "<DL><p>\n"
+    )
+    path: tuple[str, ...] = ()
+    for bookmark in bookmarks:
+        shared = 0
+        while (
+            shared < min(len(path), len(bookmark.folders))
+            and path[shared] == bookmark.folders[shared]
+        ):
+            shared += 1
+        pieces = []
+        for depth in range(len(path), shared, -1):
+            pieces.append(f"{'    ' * depth}</DL><p>\n")
+        for depth in range(shared, len(bookmark.folders)):
+            indent = "    " * (depth + 1)
+            name = html.escape(bookmark.folders[depth], quote=False)
+            pieces.append(f"{indent}<DT><H3>{name}</H3>\n{indent}<DL><p>\n")
+        path = bookmark.folders
+        pieces.append(render_bookmark(bookmark, "    " * (len(path) + 1)))
+        yield "".join(pieces)
+    if path:
+        yield "".join(f"{'    ' * depth}</DL><p>\n" for depth in range(len(path), 0, -1))
+    yield "</DL><p>\n"

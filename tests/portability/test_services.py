@@ -1,0 +1,336 @@
+import io
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from kwippy.portability import services
+from kwippy.portability.netscape import NetscapeBookmark, render
+from kwippy.posts import services as post_services
+from kwippy.posts.models import Link, Post, UserTag
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURE_NAMES = ["firefox.html", "chrome.html", "pinboard.html", "delicious.html"]
+
+
+def import_file(user, name: str, **options) -> services.ImportResult:
+    with (FIXTURES / name).open("rb") as stream:
+        return services.bookmarks_import(user=user, stream=stream, **options)
+
+
+def import_text(user, text: str, **options) -> services.ImportResult:
+    return services.bookmarks_import(user=user, stream=io.BytesIO(text.encode()), **options)
+
+
+def file_of(*bookmarks: NetscapeBookmark) -> str:
+    return "".join(render(bookmarks))
+
+
+def snapshot(user) -> set[tuple]:
+    """Return a person's posts as comparable tuples, dates to the second."""
+    return {
+        (
+            post.link.url,
+            post.title,
+            post.description,
+            tuple(post.tags),
+            post.is_private,
+            post.to_read,
+            int(post.created.timestamp()),
+            int(post.updated.timestamp()),
+        )
+        for post in Post.objects.filter(user=user).select_related("link")
+    }
+
+
+def assert_counts_match_posts():
+    tags: dict[tuple[int, str], list[int]] = {}
+    public_saves: Counter = Counter()
+    for post in Post.objects.all():
+        for tag in post.tags:
+            counts = tags.setdefault((post.user_id, tag), [0, 0])
+            counts[0] += 1
+            counts[1] += 0 if post.is_private else 1
+        if not post.is_private:
+            public_saves[post.link_id] += 1
+    stored = {
+        (row.user_id, row.name): [row.count, row.public_count] for row in UserTag.objects.all()
+    }
+    assert stored == tags
+    assert {link.pk: link.public_saves for link in Link.objects.filter(public_saves__gt=0)} == dict(
+        public_saves
+    )
+
+
+def at(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+class TestImportFixtures:
+    def test_a_firefox_export_imports_its_web_links_and_skips_the_rest(self, alice):
+        result = import_file(alice, "firefox.html")
+        assert (result.read, result.imported, result.skipped_total) == (10, 7, 3)
+        assert result.skipped == {"Only http and https links can be saved.": 3}
+        examples = result.skipped_examples["Only http and https links can be saved."]
+        assert examples[0].startswith("javascript:")
+        pasta = Post.objects.get(user=alice, link__url="https://www.seriouseats.com/pasta-e-ceci")
+        assert pasta.tags == ["pasta", "recipes", "weeknight-dinners"]
+        assert pasta.created == at(1691000220)
+        assert pasta.updated == at(1691000230)
+        assert_counts_match_posts()
+
+    def test_browser_bookmarks_without_a_privacy_mark_are_private_unless_asked(self, alice, bob):
+        import_file(alice, "chrome.html")
+        import_file(bob, "chrome.html", unmarked_private=False)
+        assert set(Post.objects.filter(user=alice).values_list("is_private", flat=True)) == {True}
+        assert set(Post.objects.filter(user=bob).values_list("is_private", flat=True)) == {False}
+        assert_counts_match_posts()
+
+    def test_two_spellings_of_one_url_in_a_file_make_one_post_with_the_later_data(self, alice):
+        result = import_file(alice, "chrome.html")
+        assert result.duplicates == 1
+        post = Post.objects.get(user=alice, link__url="https://www.example.com/")
+        assert post.title == "Example Domain (again)"
+        assert (result.imported, result.skipped_total) == (7, 1)
+
+    def test_a_pinboard_export_keeps_privacy_to_read_and_descriptions(self, alice):
+        result = import_file(alice, "pinboard.html")
+        assert result.imported == 4
+        diary = Post.objects.get(user=alice, link__url="https://example.org/diary")
+        assert (diary.is_private, diary.to_read, diary.tags) == (True, False, [])
+        assert diary.description == "Nobody else should see this."
+        assert diary.title == "My diary \u2013 private"
+        jvns = Post.objects.get(user=alice, link__url__contains="jvns.ca")
+        assert (jvns.is_private, jvns.to_read) == (True, True)
+        assert_counts_match_posts()
+
+    def test_a_delicious_export_fixes_what_breaks_other_importers(self, alice):
+        result = import_file(alice, "delicious.html")
+        lists = Post.objects.get(user=alice, link__url__endswith="/taminglists/")
+        # The later copy wins; "web design" would have been one tag with a space.
+        assert (lists.title, lists.is_private, lists.tags) == (
+            "Taming Lists (updated)",
+            True,
+            ["css", "lists"],
+        )
+        assert result.duplicates == 1
+        long = Post.objects.get(user=alice, link__url="http://example.com/long")
+        assert len(long.title) == 255
+        assert long.title.endswith("…")
+        assert long.tags == ["x" * 255, "short"]
+        assert result.shortened == {"titles": 1, "tags": 1}
+        assert result.skipped_total == 3
+        assert result.imported == 3
+        assert_counts_match_posts()
+
+    def test_a_tag_with_spaces_is_one_tag_with_dashes(self, alice):
+        text = file_of(NetscapeBookmark(url="https://a.example/", tags=("Web  Design", "css")))
+        import_text(alice, text)
+        assert Post.objects.get(user=alice).tags == ["web-design", "css"]
+
+    def test_folders_become_tags_only_when_asked(self, alice, bob):
+        text = file_of(NetscapeBookmark(url="https://a.example/", folders=("Work", "Big Project")))
+        import_text(alice, text)
+        import_text(bob, text, folders_as_tags=False)
+        assert Post.objects.get(user=alice).tags == ["work", "big-project"]
+        assert Post.objects.get(user=bob).tags == []
+
+    def test_an_untitled_bookmark_is_titled_with_its_url(self, alice):
+        import_text(alice, file_of(NetscapeBookmark(url="https://a.example/page")))
+        assert Post.objects.get(user=alice).title == "https://a.example/page"
+
+    def test_nul_characters_are_dropped_not_fatal(self, alice):
+        text = file_of(NetscapeBookmark(url="https://a.example/", title="a\x00b", tags=("c\x00",)))
+        import_text(alice, text)
+        post = Post.objects.get(user=alice)
+        assert (post.title, post.tags) == ("ab", ["c"])
+
+
+class TestImportIdempotence:
+    @pytest.mark.parametrize("name", FIXTURE_NAMES)
+    def test_importing_the_same_file_twice_changes_nothing(self, alice, name):
+        first = import_file(alice, name)
+        before = snapshot(alice)
+        links = set(Link.objects.values_list("id", "public_saves"))
+        tags = set(UserTag.objects.values_list("name", "count", "public_count"))
+        second = import_file(alice, name)
+        assert (second.imported, second.updated) == (0, 0)
+        assert second.unchanged == first.imported
+        assert snapshot(alice) == before
+        assert set(Link.objects.values_list("id", "public_saves")) == links
+        assert set(UserTag.objects.values_list("name", "count", "public_count")) == tags
+
+    def test_an_import_updates_posts_already_saved_and_keeps_counts_right(self, alice):
+        post_services.post_create(
+            user=alice, url="https://a.example/", title="Old", tags="old shared", to_read=True
+        )
+        post_services.post_create(user=alice, url="https://b.example/", title="B", tags="shared")
+        text = file_of(
+            NetscapeBookmark(url="https://a.example/", title="New", tags=("new", "shared"))
+        )
+        result = import_text(alice, text)
+        assert (result.imported, result.updated) == (0, 1)
+        post = Post.objects.get(user=alice, link__url="https://a.example/")
+        # The file says nothing about privacy or reading: the post keeps its own.
+        assert (post.title, post.tags, post.is_private, post.to_read) == (
+            "New",
+            ["new", "shared"],
+            False,
+            True,
+        )
+        assert dict(UserTag.objects.filter(user=alice).values_list("name", "count")) == {
+            "new": 1,
+            "shared": 2,
+        }
+        assert_counts_match_posts()
+
+    def test_making_a_post_private_by_import_takes_it_out_of_public_counts(self, alice, bob):
+        post_services.post_create(user=bob, url="https://a.example/", title="A", tags="x")
+        post_services.post_create(user=alice, url="https://a.example/", title="A", tags="x")
+        text = file_of(NetscapeBookmark(url="https://a.example/", title="A", private=True))
+        import_text(alice, text)
+        assert Link.objects.get().public_saves == 1
+        assert not UserTag.objects.filter(user=alice).exists()
+        assert_counts_match_posts()
+
+
+class TestBadInput:
+    @pytest.mark.parametrize(
+        "data",
+        [
+            b"",
+            b"hello, world\n",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10",
+            b"<html><body><a href='https://example.com/'>a link</a></body></html>",
+            b'{"url": "https://example.com/"}',
+        ],
+    )
+    def test_a_file_that_is_not_a_bookmark_file_stores_nothing_and_says_so(self, alice, data):
+        with pytest.raises(services.NotABookmarkFile, match="not a Netscape bookmark file"):
+            services.bookmarks_import(user=alice, stream=io.BytesIO(data))
+        assert not Post.objects.exists()
+        assert not Link.objects.exists()
+        assert not UserTag.objects.exists()
+
+    def test_a_file_of_only_unsafe_urls_stores_nothing_and_reports_each(self, alice):
+        text = file_of(
+            NetscapeBookmark(url="javascript:alert(1)"),
+            NetscapeBookmark(url="data:text/html,<script>alert(1)</script>"),
+            NetscapeBookmark(url="http://exa mple.com/"),
+            NetscapeBookmark(url="https://" + "a" * 2100 + ".example/"),
+            NetscapeBookmark(url="vbscript:msgbox"),
+        )
+        result = import_text(alice, text)
+        assert (result.read, result.imported, result.skipped_total) == (5, 0, 5)
+        assert set(result.skipped) == {
+            "Only http and https links can be saved.",
+            "A URL cannot contain spaces or control characters.",
+            "URLs can be at most 2000 characters.",
+        }
+        assert not Link.objects.exists()
+        assert not Post.objects.exists()
+
+    def test_an_empty_bookmark_file_stores_nothing(self, alice):
+        result = import_text(alice, file_of())
+        assert (result.read, result.imported) == (0, 0)
+        assert not Link.objects.exists()
+
+
+class TestBatches:
+    def test_a_batch_is_a_handful_of_queries_whatever_its_size(
+        self, alice, django_assert_max_num_queries
+    ):
+        text = file_of(
+            *(
+                NetscapeBookmark(url=f"https://a.example/{i}", tags=(f"t{i % 7}", "all"))
+                for i in range(300)
+            )
+        )
+        with django_assert_max_num_queries(12):
+            result = import_text(alice, text)
+        assert result.imported == 300
+        assert_counts_match_posts()
+
+    def test_duplicates_across_batches_count_once_and_the_later_copy_wins(self, alice):
+        text = file_of(
+            NetscapeBookmark(url="https://a.example/", title="first", tags=("one",)),
+            *(NetscapeBookmark(url=f"https://b.example/{i}") for i in range(5)),
+            NetscapeBookmark(url="https://a.example/", title="second", tags=("two",)),
+        )
+        result = import_text(alice, text, batch_size=2)
+        assert (result.imported, result.updated, result.duplicates) == (6, 0, 1)
+        post = Post.objects.get(user=alice, link__url="https://a.example/")
+        assert (post.title, post.tags) == ("second", ["two"])
+        assert_counts_match_posts()
+        before = snapshot(alice)
+        again = import_text(alice, text, batch_size=2)
+        assert (again.imported, again.updated, again.unchanged) == (0, 0, 6)
+        assert snapshot(alice) == before
+
+    @pytest.mark.django_db(transaction=True)
+    def test_each_batch_commits_on_its_own(self, django_user_model):
+        user = django_user_model.objects.create_user("dora", password="x")
+        text = file_of(*(NetscapeBookmark(url=f"https://a.example/{i}") for i in range(10)))
+        data = text.encode()
+
+        class Broken(io.BytesIO):
+            """A stream whose second reading fails two thirds of the way through."""
+
+            readings = 0
+
+            def seek(self, *args):
+                self.readings += 1
+                return super().seek(*args)
+
+            def read(self, size=-1):
+                if self.readings and self.tell() > len(data) * 2 // 3:
+                    raise OSError("connection reset")
+                return super().read(100)
+
+        with pytest.raises(OSError, match="connection reset"):
+            services.bookmarks_import(user=user, stream=Broken(data), batch_size=2)
+        saved = Post.objects.filter(user=user).count()
+        assert 2 <= saved < 10
+        assert_counts_match_posts()
+
+
+class TestExport:
+    def test_the_export_holds_every_post_with_privacy_marked(self, alice, bob):
+        post_services.post_create(
+            user=alice,
+            url="https://a.example/?a=1&b=2",
+            title='Quotes " and <angles>',
+            description="line one\nline two",
+            tags="x y",
+            is_private=True,
+            to_read=True,
+        )
+        post_services.post_create(user=alice, url="https://b.example/", title="Public")
+        post_services.post_create(user=bob, url="https://c.example/", title="Bob's")
+        text = "".join(services.bookmarks_export(user=alice))
+        assert text.startswith("<!DOCTYPE NETSCAPE-Bookmark-file-1>")
+        assert '<A HREF="https://a.example/?a=1&amp;b=2" ADD_DATE="' in text
+        assert 'PRIVATE="1" TOREAD="1" TAGS="x,y">Quotes " and &lt;angles&gt;</A>' in text
+        assert "<DD>line one\nline two" in text
+        assert 'PRIVATE="0" TOREAD="0">Public</A>' in text
+        assert "c.example" not in text
+
+    @pytest.mark.parametrize("name", FIXTURE_NAMES)
+    def test_export_and_reimport_into_another_account_gives_the_same_bookmarks(
+        self, alice, bob, name
+    ):
+        import_file(alice, name)
+        exported = "".join(services.bookmarks_export(user=alice)).encode()
+        result = services.bookmarks_import(user=bob, stream=io.BytesIO(exported))
+        assert result.imported == Post.objects.filter(user=alice).count()
+        assert result.skipped_total == result.duplicates == 0
+        assert snapshot(bob) == snapshot(alice)
+        assert_counts_match_posts()
+
+    def test_export_reads_posts_in_a_few_queries(self, alice, django_assert_max_num_queries):
+        for i in range(30):
+            post_services.post_create(user=alice, url=f"https://a.example/{i}", title=str(i))
+        with django_assert_max_num_queries(3):
+            text = "".join(services.bookmarks_export(user=alice))
+        assert text.count("<DT><A ") == 30

@@ -1,0 +1,126 @@
+import re
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kwippy.portability import netscape
+from kwippy.posts import services as post_services
+from kwippy.posts.models import Link, Post
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def upload(name: str, data: bytes | None = None) -> SimpleUploadedFile:
+    if data is None:
+        data = (FIXTURES / name).read_bytes()
+    return SimpleUploadedFile(name, data, content_type="text/html")
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+class TestSignInRequired:
+    @pytest.mark.parametrize("path", ["/import/", "/export/"])
+    def test_anonymous_visitors_are_sent_to_sign_in(self, client, db, path):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"] == f"/accounts/login/?next={path}"
+
+    def test_an_anonymous_upload_stores_nothing(self, client, db):
+        response = client.post("/import/", {"file": upload("pinboard.html")})
+        assert response.status_code == 302
+        assert not Post.objects.exists()
+
+
+class TestImportPage:
+    def test_the_form_offers_folders_as_tags_switched_on(self, alice_client):
+        response = alice_client.get("/import/")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'enctype="multipart/form-data"' in html
+        assert re.search(r'<input type="checkbox" name="folders_as_tags"[^>]* checked>', html)
+        assert re.search(r'<input type="checkbox" name="unmarked_public"[^>]*id="[^"]*">', html)
+        assert 'id="id_folders_as_tags_helptext"' in html
+        assert 'href="/export/"' in html
+
+    def test_an_upload_imports_and_shows_the_summary(self, alice_client, alice):
+        response = alice_client.post(
+            "/import/", {"file": upload("delicious.html"), "folders_as_tags": "on"}
+        )
+        assert response.status_code == 200
+        result = response.context["result"]
+        assert (result.imported, result.skipped_total, result.duplicates) == (3, 3, 1)
+        html = response.content.decode()
+        assert "Import finished" in html
+        assert "Only http and https links can be saved." in html
+        assert "<code>ftp://ftp.example.com/pub/</code>" in html
+        assert "more than once (the later copy was kept): 1" in html
+        assert "Titles shortened to fit kwippy's limits: 1" in html
+        assert Post.objects.filter(user=alice).count() == 3
+
+    def test_an_unticked_folder_box_means_no_folder_tags(self, alice_client, alice):
+        alice_client.post("/import/", {"file": upload("firefox.html")})
+        pasta = Post.objects.get(user=alice, link__url__endswith="/pasta-e-ceci")
+        assert pasta.tags == ["pasta"]
+
+    def test_the_public_box_makes_unmarked_bookmarks_public(self, alice_client, alice):
+        alice_client.post("/import/", {"file": upload("chrome.html"), "unmarked_public": "on"})
+        assert not Post.objects.filter(user=alice, is_private=True).exists()
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            (b"just text", "not a Netscape bookmark file"),
+            (b"\x00\x01\x02\xff\xfe", "not a Netscape bookmark file"),
+            (b"", "The submitted file is empty."),
+        ],
+    )
+    def test_a_junk_upload_gets_a_form_error_and_stores_nothing(self, alice_client, data, message):
+        response = alice_client.post("/import/", {"file": upload("junk.html", data)})
+        assert response.status_code == 422
+        assert message in response.content.decode()
+        assert not Link.objects.exists()
+
+    def test_a_post_without_a_file_gets_a_form_error(self, alice_client):
+        response = alice_client.post("/import/", {})
+        assert response.status_code == 422
+        assert "This field is required." in response.content.decode()
+
+    @given(data=st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    def test_no_upload_gives_a_server_error(self, alice_client, data):
+        response = alice_client.post("/import/", {"file": upload("fuzz.html", data)})
+        assert response.status_code in (200, 422)
+
+
+class TestExportDownload:
+    def test_it_downloads_the_persons_bookmarks_as_an_attachment(self, alice_client, alice, bob):
+        post_services.post_create(
+            user=alice, url="https://a.example/", title="Mine", tags="t", is_private=True
+        )
+        post_services.post_create(user=bob, url="https://b.example/", title="Bob's")
+        response = alice_client.get("/export/")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/html; charset=utf-8"
+        assert response["Content-Disposition"].startswith('attachment; filename="kwippy-alice-')
+        assert "no-cache" in response["Cache-Control"]
+        text = b"".join(response.streaming_content).decode()
+        (bookmark,) = netscape.parse(text)
+        assert (bookmark.url, bookmark.title, bookmark.private) == (
+            "https://a.example/",
+            "Mine",
+            True,
+        )
+
+    def test_the_export_form_accepts_only_get(self, alice_client):
+        assert alice_client.post("/export/").status_code == 405
