@@ -35,9 +35,15 @@ def basic(username: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
 
 
+def body_of(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 def xml_of(response) -> ET.Element:
     assert response["Content-Type"] == "text/xml; charset=utf-8"
-    body = response.content.decode()
+    body = body_of(response).decode()
     assert body.startswith('<?xml version="1.0" encoding="UTF-8" ?>')
     return ET.fromstring(body.split("\n", 1)[1])
 
