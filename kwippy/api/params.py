@@ -72,7 +72,7 @@ def url(params: Params, name: str = "url", *, required: bool = True) -> str | No
         raise ApiError(f"bad {name}") from None
 
 
-def yes_no(params: Params, name: str, *, default: bool) -> bool:
+def yes_no(params: Params, name: str, *, default: bool | None) -> bool | None:
     """Return a yes/no argument as a bool (`1`/`0` too: the pinboard package sends meta so)."""
     value = _raw(params, name)
     if value is None:
@@ -176,7 +176,9 @@ def date_arg(params: Params, name: str) -> date | None:
     raise ApiError(f"bad {name}")
 
 
-def number(params: Params, name: str, *, default: int | None, maximum: int | None = None):
+def number(
+    params: Params, name: str, *, default: int | None, maximum: int | None = None
+) -> int | None:
     """Return a whole-number argument, capped at `maximum`; `default` when absent."""
     value = _raw(params, name)
     if value is None:

@@ -62,7 +62,7 @@ def post_meta(post: Post) -> str:
             " ".join(post.tags),
             "private" if post.is_private else "shared",
             "toread" if post.to_read else "read",
-            post.created.isoformat(),
+            post.created.astimezone(UTC).isoformat(),
         ]
     )
     return hashlib.md5(state.encode("utf-8", "replace"), usedforsecurity=False).hexdigest()

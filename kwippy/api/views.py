@@ -100,23 +100,38 @@ def posts_update(call: Call) -> HttpResponse:
 
 @_method("posts/add")
 def posts_add(call: Call) -> HttpResponse:
-    """Save a bookmark; an existing one of the URL is replaced unless replace=no."""
+    """Save a bookmark; an existing one of the URL is replaced unless replace=no.
+
+    On a replace, an absent `shared` or `toread` keeps the post's setting: a private bookmark
+    never turns public because a client left an argument out.
+    """
     p = call.params
     url = params.url(p)
     fields = {
         "title": params.required_text(p, "description", max_length=TITLE_MAX_LENGTH),
         "description": params.optional_text(p, "extended", max_length=DESCRIPTION_MAX_LENGTH),
         "tags": params.tags_for_post(p),
-        "is_private": not params.yes_no(p, "shared", default=True),
-        "to_read": params.yes_no(p, "toread", default=False),
     }
+    shared = params.yes_no(p, "shared", default=None)
+    toread = params.yes_no(p, "toread", default=None)
     created = params.creation_time(p, now=timezone.now())
     replace = params.yes_no(p, "replace", default=True)
     try:
-        post_services.post_create(user=call.user, url=url, created=created, **fields)
+        post_services.post_create(
+            user=call.user,
+            url=url,
+            is_private=shared is False,
+            to_read=toread is True,
+            created=created,
+            **fields,
+        )
     except post_services.PostExists as exists:
         if not replace:
             return render.result_code(call.fmt, "item already exists")
+        if shared is not None:
+            fields["is_private"] = not shared
+        if toread is not None:
+            fields["to_read"] = toread
         if created is not None:
             fields["created"] = created
         post_services.post_update(exists.post, **fields)

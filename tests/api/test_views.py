@@ -364,3 +364,12 @@ def test_fuzzed_raw_query_strings_never_give_a_500(client, secret, raw):
     query = urllib.parse.quote_from_bytes(raw, safe="=&+%")
     response = client.get(f"/api/v1/posts/add?auth_token=alice:{secret}&{query}")
     assert response.status_code in (200, 400)
+
+
+def test_a_replace_without_shared_or_toread_keeps_them(api, saved):
+    api("posts/add", url="https://example.com/two", description="Two, retitled")
+    post = Post.objects.get(pk=saved[1].pk)
+    assert (post.title, post.is_private, post.to_read) == ("Two, retitled", True, True)
+    api("posts/add", url="https://example.com/two", description="Two", shared="yes", toread="no")
+    post = Post.objects.get(pk=saved[1].pk)
+    assert (post.is_private, post.to_read) == (False, False)
