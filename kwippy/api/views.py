@@ -66,6 +66,8 @@ def _refusal(fmt: Format, error: ApiError) -> HttpResponse:
     return response
 
 
+# Clients POST without a CSRF token; and with no cookie ever honoured (see auth.py), a forged
+# cross-site request carries no credentials for CSRF protection to stop.
 @csrf_exempt
 def api(request: HttpRequest, method: str) -> HttpResponseBase:
     """Answer one API method in XML, or in JSON with format=json."""
