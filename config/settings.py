@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kwippy.posts",
     "kwippy.httpauth",
     "kwippy.portability",
+    "kwippy.api",
 ]
 
 MIDDLEWARE = [

@@ -10,4 +10,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("kwippy.httpauth.urls")),
     path("", include("kwippy.portability.urls")),
+    path("api/v1/", include("kwippy.api.urls")),
 ]

@@ -92,3 +92,18 @@ class UserTag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LastPostChange(models.Model):
+    """When a person last added, edited or deleted a post.
+
+    The posts alone cannot tell: a deletion leaves no row behind to date it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, primary_key=True, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user_id} changed posts at {self.at}"

@@ -5,7 +5,7 @@ selector takes the `viewer` (None or an anonymous user for visitors) and applies
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, F, FloatField, Max, Q, QuerySet
@@ -13,7 +13,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from kwippy.accounts.models import Follow, User
-from kwippy.posts.models import Link, Post, UserTag, url_hash
+from kwippy.posts.models import LastPostChange, Link, Post, UserTag, url_hash
 from kwippy.posts.normalize import InvalidURL, normalize_url
 
 POPULAR_WINDOW = timedelta(days=30)
@@ -180,3 +180,12 @@ def is_following(*, follower: User | None, followee: User) -> bool:
     if _signed_in(follower) is None:
         return False
     return Follow.objects.filter(follower=follower, followee=followee).exists()
+
+
+def posts_last_change(*, user: User) -> datetime | None:
+    """Return when the person last added, edited or deleted a post; None if they never did."""
+    at = LastPostChange.objects.filter(user=user).values_list("at", flat=True).first()
+    if at is None:
+        # Posts written around the services (bulk seeding) left no mark: date them by themselves.
+        at = Post.objects.filter(user=user).aggregate(at=Max("updated"))["at"]
+    return at

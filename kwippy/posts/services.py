@@ -8,8 +8,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from kwippy.accounts.models import User
-from kwippy.posts.models import Link, Post, UserTag, url_hash
-from kwippy.posts.normalize import TITLE_MAX_LENGTH, normalize_url, parse_tags
+from kwippy.posts.models import LastPostChange, Link, Post, UserTag, url_hash
+from kwippy.posts.normalize import TITLE_MAX_LENGTH, normalize_tag, normalize_url, parse_tags
 
 
 def _tag_list(tags: str | Iterable[str]) -> list[str]:
@@ -98,6 +98,16 @@ def post_counts_apply(
             )
 
 
+def _posts_changed(*, user_id: int, at: datetime) -> None:
+    """Record that a person's posts changed at `at` (Pinboard's posts/update reads it)."""
+    LastPostChange.objects.bulk_create(
+        [LastPostChange(user_id=user_id, at=at)],
+        update_conflicts=True,
+        unique_fields=["user"],
+        update_fields=["at"],
+    )
+
+
 @transaction.atomic
 def post_create(
     *,
@@ -130,6 +140,7 @@ def post_create(
     except IntegrityError:
         raise PostExists(Post.objects.select_related("link").get(user=user, link=link)) from None
     _adjust_counts(user_id=user.pk, link_id=link.pk, tags=tag_list, public=not is_private, delta=1)
+    _posts_changed(user_id=user.pk, at=now)
     return post
 
 
@@ -153,6 +164,7 @@ def post_update(post: Post, **changes) -> Post:
         public=not post.is_private,
         delta=1,
     )
+    _posts_changed(user_id=post.user_id, at=post.updated)
     return post
 
 
@@ -166,3 +178,79 @@ def post_delete(post: Post) -> None:
         user_id=old.user_id, link_id=old.link_id, tags=old.tags, public=not old.is_private, delta=-1
     )
     old.delete()
+    _posts_changed(user_id=old.user_id, at=timezone.now())
+
+
+# Both tag writes change many posts in one statement. The first CTE locks the posts in id order
+# (two renames at once queue instead of deadlocking) and notes what each was before the change,
+# which the counts need and which an UPDATE's RETURNING cannot see.
+_TAG_DELETE = f"""
+WITH target AS (
+    SELECT id, is_private FROM {Post._meta.db_table}
+    WHERE user_id = %(user)s AND tags @> ARRAY[%(old)s]::varchar[]
+    ORDER BY id FOR UPDATE
+), changed AS (
+    UPDATE {Post._meta.db_table} AS post
+    SET tags = array_remove(post.tags, %(old)s::varchar), updated = %(now)s
+    FROM target WHERE post.id = target.id
+    RETURNING target.is_private
+)
+SELECT count(*), count(*) FILTER (WHERE NOT is_private) FROM changed
+"""
+
+_TAG_RENAME = f"""
+WITH target AS (
+    SELECT id, is_private, %(new)s::varchar = ANY(tags) AS had_new FROM {Post._meta.db_table}
+    WHERE user_id = %(user)s AND tags @> ARRAY[%(old)s]::varchar[]
+    ORDER BY id FOR UPDATE
+), changed AS (
+    UPDATE {Post._meta.db_table} AS post
+    SET tags = CASE WHEN target.had_new THEN array_remove(post.tags, %(old)s::varchar)
+                    ELSE array_replace(post.tags, %(old)s::varchar, %(new)s::varchar) END,
+        updated = %(now)s
+    FROM target WHERE post.id = target.id
+    RETURNING target.is_private, target.had_new
+)
+SELECT count(*), count(*) FILTER (WHERE NOT is_private),
+       count(*) FILTER (WHERE NOT had_new), count(*) FILTER (WHERE NOT had_new AND NOT is_private)
+FROM changed
+"""
+
+
+@transaction.atomic
+def tag_delete(*, user: User, tag: str) -> int:
+    """Take a tag off every one of a person's posts; return how many posts changed."""
+    name = normalize_tag(tag)
+    if not name:
+        return 0
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(_TAG_DELETE, {"user": user.pk, "old": name, "now": now})
+        changed, public = cursor.fetchone()
+    if changed:
+        post_counts_apply(user_id=user.pk, tag_deltas={name: (-changed, -public)}, link_deltas={})
+        _posts_changed(user_id=user.pk, at=now)
+    return changed
+
+
+@transaction.atomic
+def tag_rename(*, user: User, old: str, new: str) -> int:
+    """Rename a person's tag on all their posts (any case of `old`); return how many changed.
+
+    Renaming onto a tag they already use merges the two: a post that carried both keeps one.
+    """
+    old_name, new_name = normalize_tag(old), normalize_tag(new)
+    if not old_name or not new_name or old_name == new_name:
+        return 0
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(_TAG_RENAME, {"user": user.pk, "old": old_name, "new": new_name, "now": now})
+        changed, public, gained, gained_public = cursor.fetchone()
+    if changed:
+        post_counts_apply(
+            user_id=user.pk,
+            tag_deltas={old_name: (-changed, -public), new_name: (gained, gained_public)},
+            link_deltas={},
+        )
+        _posts_changed(user_id=user.pk, at=now)
+    return changed

@@ -1,0 +1,189 @@
+"""Read a method's arguments into typed values, or raise ApiError naming the bad one.
+
+Pinboard's types: `yes`/`no` strings, UTC datetimes with a literal `T` and `Z`, dates, tags of at
+most 255 characters without whitespace, titles of at most 255 characters and texts of at most
+65,536. An empty argument counts as absent (clients send `tags=` for no tags). Nothing is cut
+short to fit: an over-long value is refused, so that a client never stores less than it sent
+without being told.
+"""
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+
+from django.utils.dateparse import parse_date, parse_datetime
+
+from kwippy.api.errors import ApiError
+from kwippy.posts.forms import MAX_TAGS
+from kwippy.posts.normalize import TAG_MAX_LENGTH, InvalidURL, normalize_url, parse_tags
+
+# What XML 1.0 cannot carry (PostgreSQL refuses NUL as well): refused, so that every stored value
+# can be answered in both formats.
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+MAX_FILTER_TAGS = 3
+# Pinboard resets a creation time more than ten minutes ahead of the server's clock to now.
+FUTURE_SLACK = timedelta(minutes=10)
+_TAG_SEPARATORS = re.compile(r"[\s,]+")
+_DATETIME_MAX_LENGTH = 40
+_NUMBER = re.compile(r"[0-9]{1,9}")
+_YES_NO = {"yes": True, "no": False, "1": True, "0": False}
+
+Params = Mapping[str, str]
+
+
+def _raw(params: Params, name: str) -> str | None:
+    return params.get(name) or None
+
+
+def _storable(value: str, name: str) -> str:
+    if UNSTORABLE.search(value):
+        raise ApiError(f"bad {name}")
+    return value
+
+
+def required_text(params: Params, name: str, *, max_length: int) -> str:
+    """Return a required text argument, stripped; refuse it missing, blank or over-long."""
+    value = (_raw(params, name) or "").strip()
+    if not value:
+        raise ApiError(f"missing {name}")
+    if len(value) > max_length:
+        raise ApiError(f"{name} too long")
+    return _storable(value, name)
+
+
+def optional_text(params: Params, name: str, *, max_length: int) -> str:
+    """Return an optional text argument ("" when absent); refuse it over-long."""
+    value = _raw(params, name) or ""
+    if len(value) > max_length:
+        raise ApiError(f"{name} too long")
+    return _storable(value, name)
+
+
+def url(params: Params, name: str = "url", *, required: bool = True) -> str | None:
+    """Return the normalised http(s) URL argument; refuse anything else, or its absence."""
+    value = _raw(params, name)
+    if value is None:
+        if required:
+            raise ApiError(f"missing {name}")
+        return None
+    try:
+        return normalize_url(value)
+    except InvalidURL:
+        raise ApiError(f"bad {name}") from None
+
+
+def yes_no(params: Params, name: str, *, default: bool | None) -> bool | None:
+    """Return a yes/no argument as a bool (`1`/`0` too: the pinboard package sends meta so)."""
+    value = _raw(params, name)
+    if value is None:
+        return default
+    try:
+        return _YES_NO[value.lower()]
+    except KeyError:
+        raise ApiError(f"bad {name}") from None
+
+
+def _tag_words(params: Params, name: str) -> list[str]:
+    value = _raw(params, name)
+    if value is None:
+        return []
+    words = [word for word in _TAG_SEPARATORS.split(_storable(value, name)) if word]
+    if any(len(word) > TAG_MAX_LENGTH for word in words):
+        raise ApiError(f"{name} too long")
+    return parse_tags(" ".join(words))
+
+
+def tags_for_post(params: Params, name: str = "tags") -> list[str]:
+    """Return the tags to store on a post (space-separated, at most 100)."""
+    tags = _tag_words(params, name)
+    if len(tags) > MAX_TAGS:
+        raise ApiError(f"too many {name}")
+    return tags
+
+
+def tag_filter(params: Params, name: str = "tag") -> list[str]:
+    """Return the tags a listing is filtered by: at most three, all of which a post must carry."""
+    tags = _tag_words(params, name)
+    if len(tags) > MAX_FILTER_TAGS:
+        raise ApiError(f"too many {name}s")
+    return tags
+
+
+def one_tag(params: Params, name: str) -> str:
+    """Return a required single tag argument, as stored (lower case)."""
+    tags = _tag_words(params, name)
+    if not tags:
+        raise ApiError(f"missing {name}")
+    if len(tags) > 1:
+        raise ApiError(f"bad {name}")
+    return tags[0]
+
+
+def _parsed_datetime(value: str) -> datetime | None:
+    if len(value) > _DATETIME_MAX_LENGTH:
+        return None
+    try:
+        parsed = parse_datetime(value)
+        if parsed is None:
+            return None
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def datetime_arg(params: Params, name: str) -> datetime | None:
+    """Return a datetime argument in UTC (`2010-12-11T19:48:02Z`); None when absent."""
+    value = _raw(params, name)
+    if value is None:
+        return None
+    parsed = _parsed_datetime(value)
+    if parsed is None:
+        raise ApiError(f"bad {name}")
+    return parsed
+
+
+def creation_time(params: Params, name: str = "dt", *, now: datetime) -> datetime | None:
+    """Return a post's creation time; one more than ten minutes ahead becomes `now`."""
+    when = datetime_arg(params, name)
+    if when is not None and when > now + FUTURE_SLACK:
+        return now
+    return when
+
+
+def date_arg(params: Params, name: str) -> date | None:
+    """Return a date argument (`2010-12-11`, or a datetime's day as written); None when absent.
+
+    The pinboard package formats every `dt` it is given as a datetime, dates included.
+    """
+    value = _raw(params, name)
+    if value is None:
+        return None
+    if len(value) <= _DATETIME_MAX_LENGTH:
+        try:
+            parsed = parse_date(value)
+        except ValueError:
+            parsed = None
+        if parsed is not None:
+            return parsed
+        try:
+            moment = parse_datetime(value)
+        except ValueError:
+            moment = None
+        if moment is not None:
+            return moment.date()
+    raise ApiError(f"bad {name}")
+
+
+def number(
+    params: Params, name: str, *, default: int | None, maximum: int | None = None
+) -> int | None:
+    """Return a whole-number argument, capped at `maximum`; `default` when absent."""
+    value = _raw(params, name)
+    if value is None:
+        return default
+    if not _NUMBER.fullmatch(value):
+        raise ApiError(f"bad {name}")
+    result = int(value)
+    return result if maximum is None else min(result, maximum)
