@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, FloatField, Max, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, F, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -18,10 +19,15 @@ from kwippy.posts.normalize import InvalidURL, normalize_url
 
 POPULAR_WINDOW = timedelta(days=30)
 SEARCH_MAX_LENGTH = 200
+SEARCH_CANDIDATES = 1000
+POPULAR_CACHE_SECONDS = 60
 
 
 def _listing(queryset: QuerySet[Post]) -> QuerySet[Post]:
-    return queryset.select_related("user", "link").order_by("-created", "-id")
+    # Lists never show the search vector, the widest column.
+    return (
+        queryset.select_related("user", "link").defer("search_vector").order_by("-created", "-id")
+    )
 
 
 def _signed_in(viewer: User | None) -> User | None:
@@ -35,8 +41,14 @@ def public_recent_posts() -> QuerySet[Post]:
 
 def network_posts(*, user: User) -> QuerySet[Post]:
     """Return a person's own posts (private too) and the public posts of the people they follow."""
-    followed = Follow.objects.filter(follower=user).values("followee")
-    return _listing(Post.objects.filter(Q(user=user) | Q(user__in=followed, is_private=False)))
+    # The ids are fetched first: with a plain list PostgreSQL reads each person's newest posts
+    # from their index, where an OR over a subquery made it walk everyone's timeline.
+    followed = list(Follow.objects.filter(follower=user).values_list("followee_id", flat=True))
+    return _listing(
+        Post.objects.filter(user_id__in=[user.pk, *followed]).filter(
+            Q(is_private=False) | Q(user_id=user.pk)
+        )
+    )
 
 
 def user_posts(*, owner: User, viewer: User | None, tags: list[str] | None = None):
@@ -104,9 +116,16 @@ def search_posts(*, text: str, viewer: User | None) -> QuerySet[Post]:
     visible = Q(is_private=False)
     if _signed_in(viewer) is not None:
         visible |= Q(user=viewer)
+    # Ranking reads every match's vector: for a common word that is a large part of the site.
+    # So the newest SEARCH_CANDIDATES matches are ranked, which keeps every search fast.
+    candidates = (
+        Post.objects.filter(visible, search_vector=query)
+        .order_by("-created", "-id")
+        .values("pk")[:SEARCH_CANDIDATES]
+    )
     # The rank is cast to double precision so that it round-trips exactly through a cursor.
     return (
-        Post.objects.filter(visible, search_vector=query)
+        Post.objects.filter(pk__in=Subquery(candidates))
         .select_related("user", "link")
         .annotate(rank=Cast(SearchRank(F("search_vector"), query), FloatField()))
         .order_by("-rank", "-id")
@@ -130,30 +149,47 @@ def popular_links(*, after: tuple[int, int] | None, size: int) -> tuple[list[Pop
     Each comes with its newest public save, to show like any post. `after` is the (saves, link
     id) of the last link already shown. The second value says whether more follow.
     """
+    key = f"popular:{after}:{size}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = _popular_ranking(after=after, size=size)
+        # Popularity over 30 days moves slowly; a minute-old ranking saves an aggregate.
+        cache.set(key, rows, POPULAR_CACHE_SECONDS)
+    more = len(rows) > size
+    rows = rows[:size]
+    newest_ids = (
+        Link.objects.filter(pk__in=[link_id for link_id, _ in rows])
+        .annotate(
+            newest=Subquery(
+                Post.objects.filter(link=OuterRef("pk"), is_private=False)
+                .order_by("-created", "-id")
+                .values("pk")[:1]
+            )
+        )
+        .values_list("newest", flat=True)
+    )
+    newest = {
+        post.link_id: post
+        for post in _listing(Post.objects.filter(pk__in=[pk for pk in newest_ids if pk]))
+    }
+    found = [({"link_id": link_id, "saves": saves}, newest.get(link_id)) for link_id, saves in rows]
+    return [
+        PopularLink(link=post.link, saves=row["saves"], post=post) for row, post in found if post
+    ], more
+
+
+def _popular_ranking(*, after: tuple[int, int] | None, size: int) -> list[tuple[int, int]]:
+    """Return (link id, public saves in the window) of up to size + 1 links after `after`."""
     since = timezone.now() - POPULAR_WINDOW
     ranking = (
         Post.objects.filter(is_private=False, created__gte=since)
         .values("link_id")
-        .annotate(saves=Count("id"), latest=Max("created"))
+        .annotate(saves=Count("id"))
     )
     if after is not None:
         saves, link_id = after
         ranking = ranking.filter(Q(saves__lt=saves) | Q(saves=saves, link_id__lt=link_id))
-    rows = list(ranking.order_by("-saves", "-link_id")[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    link_ids = [row["link_id"] for row in rows]
-    newest = {
-        post.link_id: post
-        for post in Post.objects.filter(link_id__in=link_ids, is_private=False)
-        .select_related("user", "link")
-        .order_by("link_id", "-created", "-id")
-        .distinct("link_id")
-    }
-    found = [(row, newest.get(row["link_id"])) for row in rows]
-    return [
-        PopularLink(link=post.link, saves=row["saves"], post=post) for row, post in found if post
-    ], more
+    return list(ranking.order_by("-saves", "-link_id").values_list("link_id", "saves")[: size + 1])
 
 
 def tag_cloud(*, owner: User, viewer: User | None, limit: int = 100) -> list[tuple[str, int]]:
