@@ -149,7 +149,7 @@ def popular_links(*, after: tuple[int, int] | None, size: int) -> tuple[list[Pop
     Each comes with its newest public save, to show like any post. `after` is the (saves, link
     id) of the last link already shown. The second value says whether more follow.
     """
-    key = f"popular:{after}:{size}"
+    key = f"popular:{after[0]}_{after[1]}:{size}" if after else f"popular:first:{size}"
     rows = cache.get(key)
     if rows is None:
         rows = _popular_ranking(after=after, size=size)
