@@ -84,6 +84,8 @@ def test_a_person_saves_edits_hides_follows_searches_and_signs_out(site, frank, 
     dora.set_default_timeout(10_000)
     page = dora.new_page()
     sign_up(page, base, "dora")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
 
     # The bookmarklet opens /add/ with the page's address, title and selected text.
     page.goto(
@@ -97,6 +99,21 @@ def test_a_person_saves_edits_hides_follows_searches_and_signs_out(site, frank, 
     shot(page, "add-popup")
     page.get_by_role("button", name="Save bookmark").click()
     expect(page.get_by_role("heading", name="Saved")).to_be_visible()
+
+    # The bookmarklet itself, run on a page being read, opens the pop-up, which closes itself
+    # after saving and leaves the reader on their page.
+    page.goto(f"{base}/settings/")
+    code = page.get_by_label("Or create a bookmark by hand").input_value()
+    assert code.startswith("javascript:")
+    page.goto(f"{base}/popular/")
+    with dora.expect_page() as popup_info:
+        page.evaluate(code.removeprefix("javascript:"))
+    popup = popup_info.value
+    expect(popup.get_by_label("URL")).to_have_value(f"{base}/popular/")
+    expect(popup.get_by_label("Title")).to_have_value("Popular · kwippy")
+    popup.get_by_role("button", name="Save bookmark").click()
+    popup.wait_for_event("close")
+    expect(page).to_have_url(f"{base}/popular/")
 
     # A second, public bookmark from the full add page.
     page.goto(f"{base}/add/")
