@@ -172,10 +172,13 @@ def popular_links(*, after: tuple[int, int] | None, size: int) -> tuple[list[Pop
         post.link_id: post
         for post in _listing(Post.objects.filter(pk__in=[pk for pk in newest_ids if pk]))
     }
-    found = [({"link_id": link_id, "saves": saves}, newest.get(link_id)) for link_id, saves in rows]
-    return [
-        PopularLink(link=post.link, saves=row["saves"], post=post) for row, post in found if post
-    ], more
+    # A link whose public saves all went private within the cached minute is left out.
+    shown = [
+        PopularLink(link=newest[link_id].link, saves=saves, post=newest[link_id])
+        for link_id, saves in rows
+        if link_id in newest
+    ]
+    return shown, more
 
 
 def _popular_ranking(*, after: tuple[int, int] | None, size: int) -> list[tuple[int, int]]:
