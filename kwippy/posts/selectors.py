@@ -19,7 +19,7 @@ from kwippy.posts.normalize import InvalidURL, normalize_url
 
 POPULAR_WINDOW = timedelta(days=30)
 SEARCH_MAX_LENGTH = 200
-SEARCH_CANDIDATES = 1000
+SEARCH_CANDIDATES = 500
 POPULAR_CACHE_SECONDS = 60
 
 
@@ -124,12 +124,14 @@ def search_posts(*, text: str, viewer: User | None) -> QuerySet[Post]:
         .values("pk")[:SEARCH_CANDIDATES]
     )
     # The rank is cast to double precision so that it round-trips exactly through a cursor.
-    return (
-        Post.objects.filter(pk__in=Subquery(candidates))
-        .select_related("user", "link")
-        .annotate(rank=Cast(SearchRank(F("search_vector"), query), FloatField()))
-        .order_by("-rank", "-id")
+    return Post.objects.filter(pk__in=Subquery(candidates)).annotate(
+        rank=Cast(SearchRank(F("search_vector"), query), FloatField())
     )
+
+
+def posts_by_ids(ids: list[int]) -> QuerySet[Post]:
+    """Return the posts with these ids, with what a list shows of them (any order)."""
+    return _listing(Post.objects.filter(pk__in=ids))
 
 
 @dataclass(frozen=True)

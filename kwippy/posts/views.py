@@ -130,7 +130,9 @@ def search(request):
     if text:
         queryset = selectors.search_posts(text=text, viewer=request.user)
         try:
-            page = paginate_ranked(queryset, cursor=_cursor(request), size=page_size())
+            page = paginate_ranked(
+                queryset, cursor=_cursor(request), size=page_size(), load=selectors.posts_by_ids
+            )
         except BadCursor:
             return bad_request(request, "That page address is not valid.")
     return render(request, "posts/search.html", {"q": text, "page": page})
