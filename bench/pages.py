@@ -138,6 +138,8 @@ def main() -> None:
         "follows": Follow.objects.count(),
     }
     print("data: " + ", ".join(f"{value:,} {name}" for name, value in sizes.items()))
+    # Other work on the machine skews every figure: say how busy it was.
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
 
     visitor = Client(HTTP_HOST="localhost")
     member = Client(HTTP_HOST="localhost")
@@ -164,6 +166,7 @@ def main() -> None:
             f"{name:<18} {len(times):>8} {p50:>8.1f} {p95:>8.1f} {times[-1]:>8.1f} "
             f"{p95 / GOAL_MS:>9.2f}"
         )
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

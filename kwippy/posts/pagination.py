@@ -57,7 +57,8 @@ def recent_cursor(created: datetime, pk: int) -> str:
     return f"{_micros(created)}_{pk}"
 
 
-def _parse_recent(cursor: str) -> tuple[datetime, int]:
+def parse_recent_cursor(cursor: str) -> tuple[datetime, int]:
+    """Return the (created, id) a recent cursor names, or raise BadCursor."""
     head, pk = _split(cursor)
     if not head.isdigit() or len(head) > 17:
         raise BadCursor(cursor)
@@ -72,7 +73,7 @@ def _parse_recent(cursor: str) -> tuple[datetime, int]:
 def paginate_recent(queryset: QuerySet[T], *, cursor: str | None, size: int) -> Page[T]:
     """Return the page of a newest-first queryset that follows `cursor` (None: the first)."""
     if cursor:
-        created, pk = _parse_recent(cursor)
+        created, pk = parse_recent_cursor(cursor)
         # The redundant `created <= …` lets PostgreSQL start its index scan at the cursor.
         queryset = queryset.filter(
             Q(created__lt=created) | Q(created=created, id__lt=pk), created__lte=created

@@ -5,10 +5,11 @@ selector takes the `viewer` (None or an anonymous user for visitors) and applies
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils import timezone
 from kwippy.accounts.models import Follow, User
 from kwippy.posts.models import Link, Post, UserTag, url_hash
 from kwippy.posts.normalize import InvalidURL, normalize_url
+from kwippy.posts.pagination import Page, parse_recent_cursor, recent_cursor
 
 POPULAR_WINDOW = timedelta(days=30)
 SEARCH_MAX_LENGTH = 200
@@ -40,15 +42,51 @@ def public_recent_posts() -> QuerySet[Post]:
 
 
 def network_posts(*, user: User) -> QuerySet[Post]:
-    """Return a person's own posts (private too) and the public posts of the people they follow."""
-    # The ids are fetched first: with a plain list PostgreSQL reads each person's newest posts
-    # from their index, where an OR over a subquery made it walk everyone's timeline.
-    followed = list(Follow.objects.filter(follower=user).values_list("followee_id", flat=True))
-    return _listing(
-        Post.objects.filter(user_id__in=[user.pk, *followed]).filter(
-            Q(is_private=False) | Q(user_id=user.pk)
-        )
-    )
+    """Return a person's own posts (private too) and the public posts of the people they follow.
+
+    The same rows as `network_page`, as a queryset (for feeds); pages use `network_page`.
+    """
+    followed = Follow.objects.filter(follower=user).values("followee")
+    return _listing(Post.objects.filter(Q(user=user) | Q(user__in=followed, is_private=False)))
+
+
+# Each person's newest posts come from their own index (LATERAL, LIMIT n each) and only then are
+# merged: a plain query read every post of everyone followed, or walked the whole site's timeline.
+_NETWORK_PAGE_SQL = f"""
+SELECT page.id FROM (
+    SELECT %(me)s AS user_id
+    UNION ALL
+    SELECT followee_id FROM {Follow._meta.db_table} WHERE follower_id = %(me)s
+) AS people
+CROSS JOIN LATERAL (
+    SELECT post.id, post.created FROM {Post._meta.db_table} AS post
+    WHERE post.user_id = people.user_id
+      AND (NOT post.is_private OR post.user_id = %(me)s)
+      AND (post.created, post.id) < (%(created)s, %(id)s)
+    ORDER BY post.created DESC, post.id DESC
+    LIMIT %(limit)s
+) AS page
+ORDER BY page.created DESC, page.id DESC
+LIMIT %(limit)s
+"""
+
+
+def network_page(*, user: User, cursor: str | None, size: int) -> Page[Post]:
+    """Return one page of `network_posts`, after `cursor`; raise BadCursor for a bad one."""
+    if cursor:
+        created, pk = parse_recent_cursor(cursor)
+    else:
+        created, pk = datetime.max.replace(tzinfo=UTC), 0
+    params = {"me": user.pk, "created": created, "id": pk, "limit": size + 1}
+    with connection.cursor() as db:
+        db.execute(_NETWORK_PAGE_SQL, params)
+        ids = [row[0] for row in db.fetchall()]
+    more = len(ids) > size
+    ids = ids[:size]
+    loaded = {post.pk: post for post in posts_by_ids(ids)}
+    rows = [loaded[pk] for pk in ids if pk in loaded]
+    next_cursor = recent_cursor(rows[-1].created, rows[-1].pk) if more and rows else None
+    return Page(items=rows, next_cursor=next_cursor, is_first=not cursor)
 
 
 def user_posts(*, owner: User, viewer: User | None, tags: list[str] | None = None):

@@ -46,12 +46,13 @@ def _safe_next(request, fallback: str) -> str:
 
 def home(request):
     """Show the network timeline to a signed-in person, everyone's public posts otherwise."""
-    if request.user.is_authenticated:
-        queryset = selectors.network_posts(user=request.user)
-    else:
-        queryset = selectors.public_recent_posts()
     try:
-        page = _recent_page(request, queryset)
+        if request.user.is_authenticated:
+            page = selectors.network_page(
+                user=request.user, cursor=_cursor(request), size=page_size()
+            )
+        else:
+            page = _recent_page(request, selectors.public_recent_posts())
     except BadCursor:
         return bad_request(request, "That page address is not valid.")
     return render(request, "posts/home.html", {"page": page})
