@@ -4,13 +4,12 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kwippy.core.responses import bad_request, safe_next
 from kwippy.posts import access, selectors, services
 from kwippy.posts.forms import PostAddForm, PostEditForm
 from kwippy.posts.normalize import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
@@ -19,29 +18,12 @@ from kwippy.posts.tagpaths import parse_tag_segment
 from kwippy.posts.templatetags.kwippy import tag_path
 
 
-def bad_request(request, message: str) -> HttpResponse:
-    """Return a 400 page that says what was wrong with the address."""
-    return HttpResponse(
-        render_to_string("400.html", {"message": message}, request=request), status=400
-    )
-
-
 def _cursor(request) -> str | None:
     return request.GET.get("before") or None
 
 
 def _recent_page(request, queryset):
     return paginate_recent(queryset, cursor=_cursor(request), size=page_size())
-
-
-def _safe_next(request, fallback: str) -> str:
-    """Return the `next` parameter if it points at this site, else `fallback`."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 def home(request):
@@ -203,7 +185,7 @@ def post_edit(request, post_id: int):
                 to_read=data["to_read"],
             )
             messages.success(request, "Bookmark updated.")
-            return redirect(_safe_next(request, fallback))
+            return redirect(safe_next(request, fallback))
         status = 422
     else:
         form = PostEditForm(
@@ -216,7 +198,7 @@ def post_edit(request, post_id: int):
             }
         )
         status = 200
-    context = {"form": form, "post": post, "next": _safe_next(request, "")}
+    context = {"form": form, "post": post, "next": safe_next(request, "")}
     return render(request, "posts/edit.html", context, status=status)
 
 
