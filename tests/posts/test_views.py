@@ -258,3 +258,11 @@ def test_popular_pages_through_every_link_once(client, alice, bob, settings):
         path = f"/popular/?before={cursor}" if cursor else None
     assert seen[:2] == ["Link 3", "Link 1"]
     assert sorted(seen) == [f"Link {i}" for i in range(5)]
+
+
+@pytest.mark.parametrize(
+    "path", ["/url/99999999999999999999999/", "/p/99999999999999999999999/edit/"]
+)
+def test_ids_beyond_the_database_range_are_not_found(client, alice, path):
+    client.force_login(alice)
+    assert client.get(path).status_code == 404
