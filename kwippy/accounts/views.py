@@ -10,11 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kwippy.accounts import services
 from kwippy.accounts.forms import ProfileForm, SignupForm
 from kwippy.accounts.models import User
+from kwippy.core.responses import bad_request, safe_next
 from kwippy.posts import selectors
 from kwippy.posts.pagination import BadCursor, page_size, paginate_recent
 from kwippy.posts.tagpaths import parse_tag_segment
 from kwippy.posts.templatetags.kwippy import tag_path
-from kwippy.posts.views import _safe_next, bad_request
 
 
 def _person(username: str) -> User:
@@ -97,12 +97,12 @@ def signup(request):
             user = form.save()
             login(request, user, backend="kwippy.httpauth.backends.AccountPasswordBackend")
             messages.success(request, f"Welcome to kwippy, {user.username}.")
-            return redirect(_safe_next(request, reverse("home")))
+            return redirect(safe_next(request, reverse("home")))
         status = 422
     else:
         form = SignupForm()
         status = 200
-    next_url = _safe_next(request, "")
+    next_url = safe_next(request, "")
     return render(request, "accounts/signup.html", {"form": form, "next": next_url}, status=status)
 
 

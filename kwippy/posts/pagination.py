@@ -6,6 +6,7 @@ page two is the same rows however many posts arrive meanwhile, and it costs one 
 Django's Paginator counts rows and uses offsets, hence this small module of our own.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Generic, TypeVar
@@ -56,7 +57,8 @@ def recent_cursor(created: datetime, pk: int) -> str:
     return f"{_micros(created)}_{pk}"
 
 
-def _parse_recent(cursor: str) -> tuple[datetime, int]:
+def parse_recent_cursor(cursor: str) -> tuple[datetime, int]:
+    """Return the (created, id) a recent cursor names, or raise BadCursor."""
     head, pk = _split(cursor)
     if not head.isdigit() or len(head) > 17:
         raise BadCursor(cursor)
@@ -71,7 +73,7 @@ def _parse_recent(cursor: str) -> tuple[datetime, int]:
 def paginate_recent(queryset: QuerySet[T], *, cursor: str | None, size: int) -> Page[T]:
     """Return the page of a newest-first queryset that follows `cursor` (None: the first)."""
     if cursor:
-        created, pk = _parse_recent(cursor)
+        created, pk = parse_recent_cursor(cursor)
         # The redundant `created <= …` lets PostgreSQL start its index scan at the cursor.
         queryset = queryset.filter(
             Q(created__lt=created) | Q(created=created, id__lt=pk), created__lte=created
@@ -83,8 +85,14 @@ def paginate_recent(queryset: QuerySet[T], *, cursor: str | None, size: int) -> 
     return Page(items=rows, next_cursor=next_cursor, is_first=not cursor)
 
 
-def paginate_ranked(queryset: QuerySet[T], *, cursor: str | None, size: int) -> Page[T]:
-    """Return the page of a queryset annotated with `rank`, best first, after `cursor`."""
+def paginate_ranked(
+    queryset: QuerySet, *, cursor: str | None, size: int, load: Callable[[list[int]], QuerySet[T]]
+) -> Page[T]:
+    """Return the page of a queryset annotated with `rank`, best first, after `cursor`.
+
+    Only ids and ranks are sorted; `load(ids)` then fetches the page's rows with what they show,
+    so joins are made for one page rather than for every candidate.
+    """
     if cursor:
         head, pk = _split(cursor)
         try:
@@ -94,8 +102,10 @@ def paginate_ranked(queryset: QuerySet[T], *, cursor: str | None, size: int) -> 
         if rank != rank or rank in (float("inf"), float("-inf")):
             raise BadCursor(cursor)
         queryset = queryset.filter(Q(rank__lt=rank) | Q(rank=rank, id__lt=pk))
-    rows = list(queryset.order_by("-rank", "-id")[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    next_cursor = f"{rows[-1].rank!r}_{rows[-1].pk}" if more else None
+    keys = list(queryset.order_by("-rank", "-id").values_list("pk", "rank")[: size + 1])
+    more = len(keys) > size
+    keys = keys[:size]
+    loaded = {row.pk: row for row in load([pk for pk, _ in keys])}
+    rows = [loaded[pk] for pk, _ in keys if pk in loaded]
+    next_cursor = f"{keys[-1][1]!r}_{keys[-1][0]}" if more else None
     return Page(items=rows, next_cursor=next_cursor, is_first=not cursor)

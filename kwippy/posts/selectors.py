@@ -5,23 +5,31 @@ selector takes the `viewer` (None or an anonymous user for visitors) and applies
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, FloatField, Max, Q, QuerySet
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from kwippy.accounts.models import Follow, User
 from kwippy.posts.models import LastPostChange, Link, Post, UserTag, url_hash
 from kwippy.posts.normalize import InvalidURL, normalize_url
+from kwippy.posts.pagination import Page, parse_recent_cursor, recent_cursor
 
 POPULAR_WINDOW = timedelta(days=30)
 SEARCH_MAX_LENGTH = 200
+SEARCH_CANDIDATES = 500
+POPULAR_CACHE_SECONDS = 60
 
 
 def _listing(queryset: QuerySet[Post]) -> QuerySet[Post]:
-    return queryset.select_related("user", "link").order_by("-created", "-id")
+    # Lists never show the search vector, the widest column.
+    return (
+        queryset.select_related("user", "link").defer("search_vector").order_by("-created", "-id")
+    )
 
 
 def _signed_in(viewer: User | None) -> User | None:
@@ -34,9 +42,51 @@ def public_recent_posts() -> QuerySet[Post]:
 
 
 def network_posts(*, user: User) -> QuerySet[Post]:
-    """Return a person's own posts (private too) and the public posts of the people they follow."""
+    """Return a person's own posts (private too) and the public posts of the people they follow.
+
+    The same rows as `network_page`, as a queryset (for feeds); pages use `network_page`.
+    """
     followed = Follow.objects.filter(follower=user).values("followee")
     return _listing(Post.objects.filter(Q(user=user) | Q(user__in=followed, is_private=False)))
+
+
+# Each person's newest posts come from their own index (LATERAL, LIMIT n each) and only then are
+# merged: a plain query read every post of everyone followed, or walked the whole site's timeline.
+_NETWORK_PAGE_SQL = f"""
+SELECT page.id FROM (
+    SELECT %(me)s AS user_id
+    UNION ALL
+    SELECT followee_id FROM {Follow._meta.db_table} WHERE follower_id = %(me)s
+) AS people
+CROSS JOIN LATERAL (
+    SELECT post.id, post.created FROM {Post._meta.db_table} AS post
+    WHERE post.user_id = people.user_id
+      AND (NOT post.is_private OR post.user_id = %(me)s)
+      AND (post.created, post.id) < (%(created)s, %(id)s)
+    ORDER BY post.created DESC, post.id DESC
+    LIMIT %(limit)s
+) AS page
+ORDER BY page.created DESC, page.id DESC
+LIMIT %(limit)s
+"""
+
+
+def network_page(*, user: User, cursor: str | None, size: int) -> Page[Post]:
+    """Return one page of `network_posts`, after `cursor`; raise BadCursor for a bad one."""
+    if cursor:
+        created, pk = parse_recent_cursor(cursor)
+    else:
+        created, pk = datetime.max.replace(tzinfo=UTC), 0
+    params = {"me": user.pk, "created": created, "id": pk, "limit": size + 1}
+    with connection.cursor() as db:
+        db.execute(_NETWORK_PAGE_SQL, params)
+        ids = [row[0] for row in db.fetchall()]
+    more = len(ids) > size
+    ids = ids[:size]
+    loaded = {post.pk: post for post in posts_by_ids(ids)}
+    rows = [loaded[pk] for pk in ids if pk in loaded]
+    next_cursor = recent_cursor(rows[-1].created, rows[-1].pk) if more and rows else None
+    return Page(items=rows, next_cursor=next_cursor, is_first=not cursor)
 
 
 def user_posts(*, owner: User, viewer: User | None, tags: list[str] | None = None):
@@ -104,13 +154,22 @@ def search_posts(*, text: str, viewer: User | None) -> QuerySet[Post]:
     visible = Q(is_private=False)
     if _signed_in(viewer) is not None:
         visible |= Q(user=viewer)
-    # The rank is cast to double precision so that it round-trips exactly through a cursor.
-    return (
+    # Ranking reads every match's vector: for a common word that is a large part of the site.
+    # So the newest SEARCH_CANDIDATES matches are ranked, which keeps every search fast.
+    candidates = (
         Post.objects.filter(visible, search_vector=query)
-        .select_related("user", "link")
-        .annotate(rank=Cast(SearchRank(F("search_vector"), query), FloatField()))
-        .order_by("-rank", "-id")
+        .order_by("-created", "-id")
+        .values("pk")[:SEARCH_CANDIDATES]
     )
+    # The rank is cast to double precision so that it round-trips exactly through a cursor.
+    return Post.objects.filter(pk__in=Subquery(candidates)).annotate(
+        rank=Cast(SearchRank(F("search_vector"), query), FloatField())
+    )
+
+
+def posts_by_ids(ids: list[int]) -> QuerySet[Post]:
+    """Return the posts with these ids, with what a list shows of them (any order)."""
+    return _listing(Post.objects.filter(pk__in=ids))
 
 
 @dataclass(frozen=True)
@@ -130,30 +189,50 @@ def popular_links(*, after: tuple[int, int] | None, size: int) -> tuple[list[Pop
     Each comes with its newest public save, to show like any post. `after` is the (saves, link
     id) of the last link already shown. The second value says whether more follow.
     """
+    key = f"popular:{after[0]}_{after[1]}:{size}" if after else f"popular:first:{size}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = _popular_ranking(after=after, size=size)
+        # Popularity over 30 days moves slowly; a minute-old ranking saves an aggregate.
+        cache.set(key, rows, POPULAR_CACHE_SECONDS)
+    more = len(rows) > size
+    rows = rows[:size]
+    newest_ids = (
+        Link.objects.filter(pk__in=[link_id for link_id, _ in rows])
+        .annotate(
+            newest=Subquery(
+                Post.objects.filter(link=OuterRef("pk"), is_private=False)
+                .order_by("-created", "-id")
+                .values("pk")[:1]
+            )
+        )
+        .values_list("newest", flat=True)
+    )
+    newest = {
+        post.link_id: post
+        for post in _listing(Post.objects.filter(pk__in=[pk for pk in newest_ids if pk]))
+    }
+    # A link whose public saves all went private within the cached minute is left out.
+    shown = [
+        PopularLink(link=newest[link_id].link, saves=saves, post=newest[link_id])
+        for link_id, saves in rows
+        if link_id in newest
+    ]
+    return shown, more
+
+
+def _popular_ranking(*, after: tuple[int, int] | None, size: int) -> list[tuple[int, int]]:
+    """Return (link id, public saves in the window) of up to size + 1 links after `after`."""
     since = timezone.now() - POPULAR_WINDOW
     ranking = (
         Post.objects.filter(is_private=False, created__gte=since)
         .values("link_id")
-        .annotate(saves=Count("id"), latest=Max("created"))
+        .annotate(saves=Count("id"))
     )
     if after is not None:
         saves, link_id = after
         ranking = ranking.filter(Q(saves__lt=saves) | Q(saves=saves, link_id__lt=link_id))
-    rows = list(ranking.order_by("-saves", "-link_id")[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    link_ids = [row["link_id"] for row in rows]
-    newest = {
-        post.link_id: post
-        for post in Post.objects.filter(link_id__in=link_ids, is_private=False)
-        .select_related("user", "link")
-        .order_by("link_id", "-created", "-id")
-        .distinct("link_id")
-    }
-    found = [(row, newest.get(row["link_id"])) for row in rows]
-    return [
-        PopularLink(link=post.link, saves=row["saves"], post=post) for row, post in found if post
-    ], more
+    return list(ranking.order_by("-saves", "-link_id").values_list("link_id", "saves")[: size + 1])
 
 
 def tag_cloud(*, owner: User, viewer: User | None, limit: int = 100) -> list[tuple[str, int]]:

@@ -4,26 +4,18 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kwippy.core.responses import bad_request, safe_next
 from kwippy.posts import access, selectors, services
 from kwippy.posts.forms import PostAddForm, PostEditForm
 from kwippy.posts.normalize import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
 from kwippy.posts.pagination import BadCursor, page_size, paginate_ranked, paginate_recent
 from kwippy.posts.tagpaths import parse_tag_segment
 from kwippy.posts.templatetags.kwippy import tag_path
-
-
-def bad_request(request, message: str) -> HttpResponse:
-    """Return a 400 page that says what was wrong with the address."""
-    return HttpResponse(
-        render_to_string("400.html", {"message": message}, request=request), status=400
-    )
 
 
 def _cursor(request) -> str | None:
@@ -34,24 +26,15 @@ def _recent_page(request, queryset):
     return paginate_recent(queryset, cursor=_cursor(request), size=page_size())
 
 
-def _safe_next(request, fallback: str) -> str:
-    """Return the `next` parameter if it points at this site, else `fallback`."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
 def home(request):
     """Show the network timeline to a signed-in person, everyone's public posts otherwise."""
-    if request.user.is_authenticated:
-        queryset = selectors.network_posts(user=request.user)
-    else:
-        queryset = selectors.public_recent_posts()
     try:
-        page = _recent_page(request, queryset)
+        if request.user.is_authenticated:
+            page = selectors.network_page(
+                user=request.user, cursor=_cursor(request), size=page_size()
+            )
+        else:
+            page = _recent_page(request, selectors.public_recent_posts())
     except BadCursor:
         return bad_request(request, "That page address is not valid.")
     return render(request, "posts/home.html", {"page": page})
@@ -130,7 +113,9 @@ def search(request):
     if text:
         queryset = selectors.search_posts(text=text, viewer=request.user)
         try:
-            page = paginate_ranked(queryset, cursor=_cursor(request), size=page_size())
+            page = paginate_ranked(
+                queryset, cursor=_cursor(request), size=page_size(), load=selectors.posts_by_ids
+            )
         except BadCursor:
             return bad_request(request, "That page address is not valid.")
     return render(request, "posts/search.html", {"q": text, "page": page})
@@ -200,7 +185,7 @@ def post_edit(request, post_id: int):
                 to_read=data["to_read"],
             )
             messages.success(request, "Bookmark updated.")
-            return redirect(_safe_next(request, fallback))
+            return redirect(safe_next(request, fallback))
         status = 422
     else:
         form = PostEditForm(
@@ -213,7 +198,7 @@ def post_edit(request, post_id: int):
             }
         )
         status = 200
-    context = {"form": form, "post": post, "next": _safe_next(request, "")}
+    context = {"form": form, "post": post, "next": safe_next(request, "")}
     return render(request, "posts/edit.html", context, status=status)
 
 

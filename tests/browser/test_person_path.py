@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from kwippy.posts.models import Post
+from kwippy.posts import services
 from tests.conftest import PASSWORD, make_user
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
@@ -28,9 +28,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser(monkeypatch, settings):
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def browser(settings):
+    """Yield Debian's chromium. Make data before it starts: while Playwright's event loop runs,
+    Django would keep this thread's database connection apart, and leave it open."""
     # The live server serves static files from the finders, which know no hashed names.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -65,13 +65,27 @@ def sign_up(page: Page, base: str, username: str) -> None:
     expect(page.get_by_role("heading", name="Your network")).to_be_visible()
 
 
-def test_a_person_saves_edits_hides_follows_searches_and_signs_out(site, browser):
+@pytest.fixture
+def frank(site):
+    return make_user("frank", display_name="Frank Fisher")
+
+
+@pytest.fixture
+def long_post(site):
+    alice = make_user("alice", display_name="Alice Archer")
+    return services.post_create(
+        user=alice, url="https://example.org/a-long/path/" + "x" * 80, title="A " * 40, tags="t"
+    )
+
+
+def test_a_person_saves_edits_hides_follows_searches_and_signs_out(site, frank, browser):
     base = site
-    make_user("frank", display_name="Frank Fisher")
     dora = browser.new_context(viewport={"width": 1100, "height": 800})
     dora.set_default_timeout(10_000)
     page = dora.new_page()
     sign_up(page, base, "dora")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
 
     # The bookmarklet opens /add/ with the page's address, title and selected text.
     page.goto(
@@ -85,6 +99,21 @@ def test_a_person_saves_edits_hides_follows_searches_and_signs_out(site, browser
     shot(page, "add-popup")
     page.get_by_role("button", name="Save bookmark").click()
     expect(page.get_by_role("heading", name="Saved")).to_be_visible()
+
+    # The bookmarklet itself, run on a page being read, opens the pop-up, which closes itself
+    # after saving and leaves the reader on their page.
+    page.goto(f"{base}/settings/")
+    code = page.get_by_label("Or create a bookmark by hand").input_value()
+    assert code.startswith("javascript:")
+    page.goto(f"{base}/popular/")
+    with dora.expect_page() as popup_info:
+        page.evaluate(code.removeprefix("javascript:"))
+    popup = popup_info.value
+    expect(popup.get_by_label("URL")).to_have_value(f"{base}/popular/")
+    expect(popup.get_by_label("Title")).to_have_value("Popular · kwippy")
+    popup.get_by_role("button", name="Save bookmark").click()
+    popup.wait_for_event("close")
+    expect(page).to_have_url(f"{base}/popular/")
 
     # A second, public bookmark from the full add page.
     page.goto(f"{base}/add/")
@@ -106,7 +135,6 @@ def test_a_person_saves_edits_hides_follows_searches_and_signs_out(site, browser
     expect(article.get_by_text("private", exact=True)).to_be_visible()
     expect(article.get_by_role("link", name="python")).to_be_visible()
     shot(page, "profile")
-    assert Post.objects.get(title="An article to keep").is_private
 
     # Someone else cannot see it: not on the profile, the tag page or in search.
     erin = browser.new_context(viewport={"width": 1100, "height": 800})
@@ -159,13 +187,7 @@ def test_a_person_saves_edits_hides_follows_searches_and_signs_out(site, browser
     dora.close()
 
 
-def test_pages_fit_a_phone_and_follow_a_dark_system_theme(site, browser):
-    alice = make_user("alice", display_name="Alice Archer")
-    from kwippy.posts import services
-
-    services.post_create(
-        user=alice, url="https://example.org/a-long/path/" + "x" * 80, title="A " * 40, tags="t"
-    )
+def test_pages_fit_a_phone_and_follow_a_dark_system_theme(site, long_post, browser):
     context = browser.new_context(
         viewport={"width": 375, "height": 740}, color_scheme="dark", is_mobile=True
     )

@@ -143,3 +143,10 @@ def test_public_feed_links_do_not_point_at_private_feeds_for_visitors(client, se
     page = client.get("/u/alice/").text
     assert 'href="/feeds/u/alice/"' in page
     assert "/feeds/private/" not in page
+
+
+def test_popular_drops_a_link_made_private_while_its_ranking_is_cached(client, alice):
+    post = services.post_create(user=alice, url="https://soon-private.example/", title="Soon")
+    assert "Soon" in client.get("/popular/").text
+    services.post_update(post, is_private=True)
+    assert "Soon" not in client.get("/popular/").text

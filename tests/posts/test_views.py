@@ -229,3 +229,40 @@ def test_links_to_tags_and_pages_use_names_from_the_url_contract(alice):
     assert reverse("link", args=[3]) == "/url/3/"
     assert reverse("post_edit", args=[3]) == "/p/3/edit/"
     assert reverse("post_delete", args=[3]) == "/p/3/delete/"
+
+
+def test_search_pages_through_many_matches_without_repeats(client, alice, settings):
+    settings.KWIPPY_PAGE_SIZE = 4
+    for i in range(11):
+        _save(alice, f"https://{i}.example/", f"Gardening note {i}", description="garden " * i)
+    seen, path = [], "/search/?q=garden"
+    while path:
+        response = client.get(path)
+        seen += [post.title for post in response.context["page"]]
+        cursor = response.context["page"].next_cursor
+        path = f"/search/?q=garden&before={cursor}" if cursor else None
+    assert sorted(seen) == sorted(f"Gardening note {i}" for i in range(11))
+
+
+def test_popular_pages_through_every_link_once(client, alice, bob, settings):
+    settings.KWIPPY_PAGE_SIZE = 2
+    for i in range(5):
+        _save(alice, f"https://{i}.example/", f"Link {i}")
+        if i % 2:
+            _save(bob, f"https://{i}.example/", f"Link {i}")
+    seen, path = [], "/popular/"
+    while path:
+        response = client.get(path)
+        seen += [row.post.title for row in response.context["rows"]]
+        cursor = response.context["next_cursor"]
+        path = f"/popular/?before={cursor}" if cursor else None
+    assert seen[:2] == ["Link 3", "Link 1"]
+    assert sorted(seen) == [f"Link {i}" for i in range(5)]
+
+
+@pytest.mark.parametrize(
+    "path", ["/url/99999999999999999999999/", "/p/99999999999999999999999/edit/"]
+)
+def test_ids_beyond_the_database_range_are_not_found(client, alice, path):
+    client.force_login(alice)
+    assert client.get(path).status_code == 404

@@ -1,0 +1,22 @@
+"""Small answers shared by every app's views: a 400 page, and where `next` may send people."""
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def bad_request(request, message: str) -> HttpResponse:
+    """Return a 400 page that says what was wrong with the address."""
+    return HttpResponse(
+        render_to_string("400.html", {"message": message}, request=request), status=400
+    )
+
+
+def safe_next(request, fallback: str) -> str:
+    """Return the `next` parameter if it points at this site, else `fallback`: no open redirect."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
