@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kwippy.accounts",
     "kwippy.posts",
     "kwippy.httpauth",
+    "kwippy.feeds",
 ]
 
 MIDDLEWARE = [

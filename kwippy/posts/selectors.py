@@ -39,6 +39,17 @@ def network_posts(*, user: User) -> QuerySet[Post]:
     return _listing(Post.objects.filter(Q(user=user) | Q(user__in=followed, is_private=False)))
 
 
+def followed_public_posts(*, user: User) -> QuerySet[Post]:
+    """Return the public posts of the people a person follows (not their own), newest first."""
+    followed = Follow.objects.filter(follower=user).values("followee")
+    return _listing(Post.objects.filter(user__in=followed, is_private=False))
+
+
+def to_read_posts(*, user: User) -> QuerySet[Post]:
+    """Return a person's own posts marked to read (private ones too), newest first."""
+    return _listing(Post.objects.filter(user=user, to_read=True))
+
+
 def user_posts(*, owner: User, viewer: User | None, tags: list[str] | None = None):
     """Return a person's posts as `viewer` may see them (private ones for the owner only)."""
     queryset = Post.objects.filter(user=owner)

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from kwippy.accounts.models import User
+from kwippy.posts.changes import change_stamp_posts
 from kwippy.posts.models import Link, Post, UserTag, url_hash
 from kwippy.posts.normalize import normalize_url, parse_tags
 
@@ -92,6 +93,7 @@ def post_create(
     except IntegrityError:
         raise PostExists(Post.objects.select_related("link").get(user=user, link=link)) from None
     _adjust_counts(user_id=user.pk, link_id=link.pk, tags=tag_list, public=not is_private, delta=1)
+    change_stamp_posts(user_id=user.pk, public=not is_private)
     return post
 
 
@@ -115,6 +117,7 @@ def post_update(post: Post, **changes) -> Post:
         public=not post.is_private,
         delta=1,
     )
+    change_stamp_posts(user_id=post.user_id, public=not (old.is_private and post.is_private))
     return post
 
 
@@ -128,3 +131,4 @@ def post_delete(post: Post) -> None:
         user_id=old.user_id, link_id=old.link_id, tags=old.tags, public=not old.is_private, delta=-1
     )
     old.delete()
+    change_stamp_posts(user_id=old.user_id, public=not old.is_private)
