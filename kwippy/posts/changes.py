@@ -31,7 +31,7 @@ from kwippy.posts.models import ChangeStamp
 
 def _stamp(columns: tuple[str, ...], user_ids: Iterable[int] | None) -> None:
     table = ChangeStamp._meta.db_table
-    now = "clock_timestamp()"
+    now = "statement_timestamp()"
     later = ", ".join(
         f"{column} = GREATEST({now}, stamp.{column} + interval '1 microsecond')"
         for column in columns
