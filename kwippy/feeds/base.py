@@ -70,6 +70,7 @@ class FeedScope:
 
     count: int
     origin: str
+    path: str
     person: User | None = None
     tags: tuple[str, ...] = ()
 
@@ -122,7 +123,7 @@ class PostsFeed(Feed):
         recorded = self.last_change(scope)
         # Unrecorded: say "changed now", which never claims "not modified" wrongly.
         changed = recorded or timezone.now()
-        version = self._version(request, scope, changed)
+        version = self._version(scope, changed)
         last_modified = int(changed.timestamp())
         etag = f'"{version}"'
         response = get_conditional_response(request, etag=etag, last_modified=last_modified)
@@ -132,12 +133,12 @@ class PostsFeed(Feed):
         response.headers["Last-Modified"] = http_date(last_modified)
         return response
 
-    def _version(self, request: HttpRequest, scope: FeedScope, changed: datetime) -> str:
+    def _version(self, scope: FeedScope, changed: datetime) -> str:
         """Return a digest of everything the document depends on."""
         parts = [
             FEED_FORMAT,
             scope.origin,
-            request.path,
+            scope.path,
             str(scope.count),
             str(scope.person.pk) if scope.person else "",
             changed.isoformat(),
@@ -177,7 +178,13 @@ class PostsFeed(Feed):
             if not tag_list:
                 raise Http404("No such tag.")
         origin = f"{request.scheme}://{request.get_host()}"
-        return FeedScope(count=count, origin=origin, person=person, tags=tag_list)
+        return FeedScope(
+            count=count, origin=origin, path=request.path, person=person, tags=tag_list
+        )
+
+    def feed_guid(self, scope: FeedScope) -> str:
+        # Atom's default id is the page's address, which several feeds share.
+        return scope.origin + scope.path
 
     def subtitle(self, scope: FeedScope) -> str:
         return self._get_dynamic_attr("description", scope)

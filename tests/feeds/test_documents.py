@@ -211,3 +211,11 @@ def test_the_content_types_are_rss_and_atom(client, posts):
     assert client.get("/feeds/recent/")["Content-Type"] == "application/rss+xml; charset=utf-8"
     atom = client.get("/feeds/recent/atom/")["Content-Type"]
     assert atom == "application/atom+xml; charset=utf-8"
+
+
+def test_each_atom_feed_is_identified_by_its_own_address(client, posts):
+    ids = {
+        path: parsed(client.get(path, **as_user("alice"))).feed.id
+        for path in ("/feeds/u/alice/atom/", "/feeds/private/atom/", "/feeds/toread/atom/")
+    }
+    assert ids == {path: "http://testserver" + path for path in ids}
