@@ -4,7 +4,8 @@ Django's `Feed` writes the RSS or Atom document. What feed readers also need is 
 
 - every response carries an `ETag` and a `Last-Modified` derived from the feed's change stamp
   (`kwippy.posts.changes`), which is read *before* anything is built, so a matching conditional
-  request costs that one read and gets 304 with no body;
+  request costs that one read and gets 304 with no body (by date only once the second of the
+  last change is over: dates have whole seconds, and a second change within it must not hide);
 - public feeds are kept in the object cache under a key made from the same stamp: a change makes
   a new key, so nothing from before a change is ever served and nothing needs deleting;
 - `?count=` asks for up to 200 items (50 unless told).
@@ -15,6 +16,7 @@ or an edit of an older post does not move; so `__call__` is ours.
 
 import hashlib
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -124,9 +126,14 @@ class PostsFeed(Feed):
         # Unrecorded: say "changed now", which never claims "not modified" wrongly.
         changed = recorded or timezone.now()
         version = self._version(scope, changed)
-        last_modified = int(changed.timestamp())
         etag = f'"{version}"'
-        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        last_modified = date_validator = int(changed.timestamp())
+        if time.time() < last_modified + 1:
+            # Dates have whole seconds: another change within this one would keep the same
+            # Last-Modified. Until the second is over, send the one before, and let no date
+            # (only the ETag) earn a 304.
+            last_modified, date_validator = last_modified - 1, None
+        response = get_conditional_response(request, etag=etag, last_modified=date_validator)
         if response is None:
             response = self._document(request, scope, version, cache_it=recorded is not None)
         response.headers["ETag"] = etag

@@ -2,14 +2,15 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db.models import F
-from django.utils.http import parse_http_date
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.http import http_date, parse_http_date
 
 from kwippy.accounts.services import follow_create, follow_delete, user_update_profile
 from kwippy.feeds.base import MAX_CACHED_BYTES
 from kwippy.posts.models import ChangeStamp
 from kwippy.posts.services import post_create, post_delete, post_update
-from tests.feeds.helpers import PRIVATE_FEEDS, PUBLIC_FEEDS, as_user, titles
+from tests.feeds.helpers import PRIVATE_FEEDS, PUBLIC_FEEDS, an_hour_ago, as_user, titles
 
 ALL_FEEDS = [
     (path + suffix, path in PRIVATE_FEEDS)
@@ -28,16 +29,6 @@ def _validators(response) -> tuple[str, str]:
     return response["ETag"], response["Last-Modified"]
 
 
-def _an_hour_ago() -> None:
-    """Move every stamp an hour back, as if the last change was that long ago."""
-    hour = timedelta(hours=1)
-    ChangeStamp.objects.update(
-        posts=F("posts") - hour,
-        public_posts=F("public_posts") - hour,
-        following=F("following") - hour,
-    )
-
-
 def _moved(client, path: str, before: tuple[str, str], user: str | None = None) -> bool:
     """Return whether the feed's validators moved, checking each kind of conditional request."""
     etag, last_modified = before
@@ -54,6 +45,7 @@ def _moved(client, path: str, before: tuple[str, str], user: str | None = None) 
 
 @pytest.mark.parametrize(("path", "private"), ALL_FEEDS)
 def test_a_matching_conditional_request_gets_304_and_no_body(client, posts, path, private):
+    an_hour_ago()
     user = "alice" if private else None
     etag, last_modified = _validators(_get(client, path, user))
     assert re.fullmatch(r'"[0-9a-f]{32}"', etag)
@@ -63,6 +55,18 @@ def test_a_matching_conditional_request_gets_304_and_no_body(client, posts, path
         assert response.content == b""
         assert response["ETag"] == etag
         assert response["Last-Modified"] == last_modified
+
+
+def test_within_the_second_of_a_change_only_the_etag_earns_a_304(client, posts):
+    # Stamps a few seconds ahead (a clock behind the database's) stand for "this very second".
+    ChangeStamp.objects.update(public_posts=timezone.now() + timedelta(seconds=5))
+    response = client.get("/feeds/recent/")
+    stamp = ChangeStamp.objects.aggregate(last=Max("public_posts"))["last"]
+    assert parse_http_date(response["Last-Modified"]) == int(stamp.timestamp()) - 1
+    later = http_date(stamp.timestamp() + 60)
+    assert client.get("/feeds/recent/", HTTP_IF_MODIFIED_SINCE=later).status_code == 200
+    etag = response["ETag"]
+    assert client.get("/feeds/recent/", HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
 @pytest.mark.parametrize(
@@ -95,7 +99,7 @@ def test_a_304_for_a_public_feed_reads_only_the_stamp(client, posts, django_asse
 @pytest.mark.parametrize("path", ["/feeds/u/alice/", "/feeds/recent/atom/", "/feeds/t/python/"])
 @pytest.mark.parametrize("change", ["new", "edited", "deleted", "made private"])
 def test_a_public_change_moves_the_validators(client, posts, committed, path, change):
-    _an_hour_ago()
+    an_hour_ago()
     before = _validators(client.get(path))
     assert not _moved(client, path, before)
     with committed():
@@ -120,7 +124,7 @@ def test_a_public_change_moves_the_validators(client, posts, committed, path, ch
 )
 @pytest.mark.parametrize("change", ["new", "edited", "deleted"])
 def test_a_private_change_moves_private_feeds_only(client, posts, committed, path, change):
-    _an_hour_ago()
+    an_hour_ago()
     before = _validators(_get(client, path, "alice"))
     public = {p: _validators(client.get(p)) for p in ("/feeds/u/alice/", "/feeds/recent/")}
     with committed():
@@ -144,7 +148,7 @@ def test_a_private_change_moves_private_feeds_only(client, posts, committed, pat
 
 
 def test_someone_elses_change_leaves_a_persons_feed_alone(client, posts, committed, charlie):
-    _an_hour_ago()
+    an_hour_ago()
     alice_feed = _validators(client.get("/feeds/u/alice/"))
     recent = _validators(client.get("/feeds/recent/"))
     with committed():
@@ -156,7 +160,7 @@ def test_someone_elses_change_leaves_a_persons_feed_alone(client, posts, committ
 def test_the_network_feed_moves_with_follows_and_their_public_posts_only(
     client, posts, committed, alice, bob, charlie
 ):
-    _an_hour_ago()
+    an_hour_ago()
 
     def network():
         return _validators(_get(client, "/feeds/network/", "alice"))
@@ -170,13 +174,13 @@ def test_the_network_feed_moves_with_follows_and_their_public_posts_only(
     with committed():
         post_create(user=bob, url="https://example.com/b3", title="b3")
     assert _moved(client, "/feeds/network/", before, "alice")
-    _an_hour_ago()
+    an_hour_ago()
     before = network()
     with committed():
         follow_create(follower=alice, followee=charlie)
     assert _moved(client, "/feeds/network/", before, "alice")
     assert "c2" in titles(_get(client, "/feeds/network/", "alice"))
-    _an_hour_ago()
+    an_hour_ago()
     before = network()
     with committed():
         follow_delete(follower=alice, followee=charlie)
@@ -185,7 +189,7 @@ def test_the_network_feed_moves_with_follows_and_their_public_posts_only(
 
 
 def test_a_new_name_moves_the_feeds_that_show_it(client, posts, committed, alice):
-    _an_hour_ago()
+    an_hour_ago()
     before = {path: _validators(client.get(path)) for path in ("/feeds/recent/", "/feeds/u/alice/")}
     with committed():
         user_update_profile(user=alice, display_name="Alice A.", bio="", website="", email="")
@@ -194,7 +198,7 @@ def test_a_new_name_moves_the_feeds_that_show_it(client, posts, committed, alice
 
 
 def test_popular_moves_with_public_changes(client, posts, committed):
-    _an_hour_ago()
+    an_hour_ago()
     before = _validators(client.get("/feeds/popular/"))
     assert not _moved(client, "/feeds/popular/", before)
     with committed():

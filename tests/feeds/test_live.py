@@ -7,12 +7,14 @@ import pytest
 
 from kwippy.httpauth.services import app_password_create
 from kwippy.posts.services import post_create
+from tests.feeds.helpers import an_hour_ago
 
 
 @pytest.fixture
 def reader_url(live_server, posts, alice):
     """Return the address of one of alice's feeds with an app password in it, as readers take it."""
     _, secret = app_password_create(user=alice, name="feedparser")
+    an_hour_ago()
     netloc = urlsplit(live_server.url).netloc
 
     def url(path: str, password: str = secret) -> str:
@@ -57,6 +59,7 @@ def test_a_reader_with_a_wrong_password_is_refused(reader_url):
 
 
 def test_a_reader_polls_a_public_feed_without_credentials(live_server, posts):
+    an_hour_ago()
     first = _read(live_server.url + "/feeds/recent/atom/")
     assert first.status == 200
     assert first.entries
