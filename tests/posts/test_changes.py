@@ -1,6 +1,8 @@
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from kwippy.accounts.services import follow_create, follow_delete
@@ -110,3 +112,10 @@ def test_stamping_everyone_covers_every_person(alice, bob, run_commit_hooks):
     for stamp in ChangeStamp.objects.all():
         assert stamp.posts == stamp.public_posts == stamp.following is not None
     assert ChangeStamp.objects.count() == 2
+
+
+def test_seed_demo_stamps_everyone_it_wrote_around_the_services(db, run_commit_hooks):
+    with run_commit_hooks():
+        call_command("seed_demo", users=3, posts=20, stdout=StringIO(), stderr=StringIO())
+    assert ChangeStamp.objects.filter(following__isnull=False).count() == 3
+    assert changes.last_change_public() is not None
