@@ -56,7 +56,7 @@ def xml_text(text: str) -> str:
 
 
 def feed_count(raw: str | None) -> int:
-    """Return how many items `?count=` asks for; raise BadRequest unless it is a whole number."""
+    """Return how many items `?count=` asks for; raise BadRequest unless it is a number from 1."""
     if raw is None:
         return DEFAULT_COUNT
     digits = raw.strip()
@@ -79,6 +79,8 @@ class FeedScope:
 
 @dataclass(frozen=True)
 class FeedItem:
+    """One post in a feed, with the request's scope: its links need the site's address."""
+
     post: Post
     scope: FeedScope
 
