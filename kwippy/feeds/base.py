@@ -28,6 +28,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import feedgenerator, timezone
 from django.utils.cache import get_conditional_response
+from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.http import http_date
 
@@ -177,14 +178,16 @@ class PostsFeed(Feed):
     ) -> FeedScope:
         count = feed_count(request.GET.get("count"))
         person = request.user if self.private else None
+        # PostgreSQL text cannot hold NUL: a name or tag with one names nothing.
         if username is not None:
-            person = User.objects.filter(username__iexact=username, is_active=True).first()
+            people = User.objects.filter(username__iexact=username, is_active=True)
+            person = None if "\x00" in username else people.first()
             if person is None:
                 raise Http404("No such person.")
         tag_list: tuple[str, ...] = ()
         if tags is not None:
             tag_list = tuple(parse_tag_segment(tags))
-            if not tag_list:
+            if not tag_list or any("\x00" in tag for tag in tag_list):
                 raise Http404("No such tag.")
         origin = f"{request.scheme}://{request.get_host()}"
         return FeedScope(
@@ -192,8 +195,9 @@ class PostsFeed(Feed):
         )
 
     def feed_guid(self, scope: FeedScope) -> str:
-        # Atom's default id is the page's address, which several feeds share.
-        return scope.origin + scope.path
+        # Atom's default id is the page's address, which several feeds share: use the feed's own,
+        # spelled like its self link.
+        return iri_to_uri(scope.origin + scope.path)
 
     def subtitle(self, scope: FeedScope) -> str:
         return self._get_dynamic_attr("description", scope)

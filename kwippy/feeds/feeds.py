@@ -9,7 +9,7 @@ from kwippy.posts.templatetags.kwippy import tag_path
 
 
 def _tagged(scope: FeedScope) -> str:
-    return f" tagged {' + '.join(scope.tags)}" if scope.tags else ""
+    return xml_text(f" tagged {' + '.join(scope.tags)}") if scope.tags else ""
 
 
 def _person_page(scope: FeedScope) -> str:

@@ -128,6 +128,16 @@ def test_the_name_on_posts_follows_a_profile_change(client, alice, committed):
     assert parsed(client.get("/feeds/recent/")).entries[0].author == "Alice A."
 
 
+def test_a_tag_with_a_control_character_has_a_well_formed_feed(client, alice, committed):
+    with committed():
+        post_create(user=alice, url="https://example.com/", title="t", tags=["bell\x07"])
+    for path in ("/feeds/t/bell%07/", "/feeds/u/alice/t/bell%07/atom/"):
+        result = parsed(client.get(path))
+        assert result.feed.title.endswith("tagged bell")
+        assert result.feed.get("id", path).endswith(path)
+        assert [entry.title for entry in result.entries] == ["t"]
+
+
 def test_characters_xml_cannot_carry_are_left_out_instead_of_breaking_the_feed(client, alice):
     post_create(
         user=alice,
@@ -182,6 +192,10 @@ def test_a_private_feed_checks_credentials_before_count(client, posts):
         "/feeds/u/alice/t/+/",
         "/feeds/t/" + "x" * 300 + "/",
         "/feeds/recent/extra/",
+        "/feeds/u/%00/",
+        "/feeds/t/%00/",
+        "/feeds/t/%2500/",
+        "/feeds/u/alice/t/a%00b/",
     ],
 )
 def test_unknown_people_and_empty_tags_are_404(client, posts, path):

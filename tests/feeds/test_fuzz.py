@@ -20,7 +20,9 @@ _latin1 = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF), max_siz
 _segment = st.one_of(
     st.text(st.characters(exclude_categories=("Cs",)), max_size=30),
     st.text("+%/2Bacz-._~ ", max_size=12),
-    st.sampled_from(["alice", "ALICE", "python", "python+web", "c%2B%2B", "+", "atom"]),
+    st.sampled_from(
+        ["alice", "ALICE", "python", "python+web", "c%2B%2B", "+", "atom", "\x00", "%00", "a\x08"]
+    ),
 ).map(lambda text: quote(text, safe="+"))
 _path = st.builds(
     lambda template, a, b, atom: template.format(a=a, b=b) + atom,
