@@ -33,14 +33,15 @@ from config.local_services import profile  # noqa: E402
 
 DATABASE = "kwippy_bench"
 PASSWORD = "a bench password, long enough"
-PORT = 8900
+# Shifted like every other port, so that two checkouts can bench side by side.
+PORT = 8900 + int(os.environ.get("KWIPPY_PORT_OFFSET") or 0)
 
 
-def _environment(services) -> dict[str, str]:
+def _environment(services, settings_module: str = "bench.settings") -> dict[str, str]:
     url = services.database_url.rsplit("/", 1)[0] + f"/{DATABASE}"
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SETTINGS_MODULE": settings_module,
         "DEBUG": "0",
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         "DATABASE_URL": url,
@@ -83,8 +84,12 @@ def _seed() -> tuple[str, str]:
     return "reader", secret
 
 
-def _poll(path: str, authorization: str | None = None) -> tuple[float, int, bytes]:
-    headers = {"Authorization": authorization} if authorization else {}
+def _poll(
+    path: str, authorization: str | None = None, headers: dict[str, str] | None = None
+) -> tuple[float, int, bytes]:
+    headers = dict(headers or {})
+    if authorization:
+        headers["Authorization"] = authorization
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
     conn.request("GET", path, headers=headers)
@@ -95,7 +100,7 @@ def _poll(path: str, authorization: str | None = None) -> tuple[float, int, byte
     return elapsed, response.status, body
 
 
-def _start_gunicorn(env: dict[str, str]) -> subprocess.Popen:
+def _start_gunicorn(env: dict[str, str], ready_path: str = "/feeds/public/") -> subprocess.Popen:
     server = subprocess.Popen(
         [
             sys.executable, "-m", "gunicorn", "config.wsgi",
@@ -109,7 +114,7 @@ def _start_gunicorn(env: dict[str, str]) -> subprocess.Popen:
     deadline = time.monotonic() + 30
     while True:
         try:
-            if _poll("/feeds/public/")[1] == 200:
+            if _poll(ready_path)[1] == 200:
                 return server
         except OSError:
             pass

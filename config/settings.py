@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kwippy.httpauth",
     "kwippy.portability",
     "kwippy.api",
+    "kwippy.feeds",
 ]
 
 MIDDLEWARE = [

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("kwippy.httpauth.urls")),
     path("", include("kwippy.portability.urls")),
     path("api/v1/", include("kwippy.api.urls")),
+    path("", include("kwippy.feeds.urls")),
 ]

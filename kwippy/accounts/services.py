@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 
 from kwippy.accounts.models import Follow, User
+from kwippy.posts.changes import change_stamp_follows, change_stamp_posts
 
 
 class CannotFollowSelf(ValueError):
@@ -15,14 +16,18 @@ def follow_create(*, follower: User, followee: User) -> Follow:
         raise CannotFollowSelf("You cannot follow yourself.")
     try:
         with transaction.atomic():
-            return Follow.objects.create(follower=follower, followee=followee)
+            follow = Follow.objects.create(follower=follower, followee=followee)
     except IntegrityError:
         return Follow.objects.get(follower=follower, followee=followee)
+    change_stamp_follows(follower_id=follower.pk)
+    return follow
 
 
 def follow_delete(*, follower: User, followee: User) -> None:
     """Stop `follower` following `followee` (nothing happens if they did not)."""
-    Follow.objects.filter(follower=follower, followee=followee).delete()
+    deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
+    if deleted:
+        change_stamp_follows(follower_id=follower.pk)
 
 
 def user_update_profile(
@@ -34,4 +39,7 @@ def user_update_profile(
     user.website = website
     user.email = email
     user.save(update_fields=["display_name", "bio", "website", "email"])
+    # Feeds show the name on every post. (A ModelForm has set the new one on `user` already, so
+    # there is no telling here whether it changed.)
+    change_stamp_posts(user_id=user.pk, public=True)
     return user

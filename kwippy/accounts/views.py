@@ -1,5 +1,7 @@
 """Pages about people: profiles, their tags, following, sign-up, settings."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -127,6 +129,7 @@ def settings_page(request):
         "origin": origin,
         "bookmarklet": bookmarklet(origin),
         "feeds": feed_addresses(origin, request.user.username),
+        "feed_with_credentials": feed_with_credentials(origin, request.user.username),
     }
     return render(request, "accounts/settings.html", context, status=status)
 
@@ -142,15 +145,28 @@ def bookmarklet(origin: str) -> str:
     )
 
 
-def feed_addresses(origin: str, username: str) -> list[tuple[str, str]]:
-    """Return (what, address) for every feed a person can subscribe to."""
-    user_path = f"/feeds/u/{username}/"
-    rows = [
-        ("Your public bookmarks", user_path),
-        ("All your bookmarks, private included (sign in with HTTP Basic)", "/feeds/private/"),
-        ("Your network", "/feeds/network/"),
-        ("Your to-read list", "/feeds/toread/"),
-        ("Everyone's recent bookmarks", "/feeds/recent/"),
-        ("Popular", "/feeds/popular/"),
-    ]
-    return [(what, origin + path) for what, path in rows]
+def feed_with_credentials(origin: str, username: str) -> str:
+    """Return the private feed's address with the username and a placeholder password in it."""
+    scheme, _, host = origin.partition("://")
+    return f"{scheme}://{quote(username, safe='')}:APP-PASSWORD@{host}/feeds/private/"
+
+
+def feed_addresses(origin: str, username: str) -> dict[str, list[tuple[str, str]]]:
+    """Return (what, address) for every feed a person can subscribe to, private and public."""
+    mine = f"/feeds/u/{username}/"
+    rows = {
+        "private": [
+            ("All your bookmarks, private ones included", "/feeds/private/"),
+            ("All your bookmarks with a tag", "/feeds/private/t/TAG/"),
+            ("Your network: the public bookmarks of the people you follow", "/feeds/network/"),
+            ("Your to-read list", "/feeds/toread/"),
+        ],
+        "public": [
+            ("Your public bookmarks", mine),
+            ("Your public bookmarks with a tag", mine + "t/TAG/"),
+            ("Everyone's recent bookmarks", "/feeds/recent/"),
+            ("Everyone's bookmarks with a tag", "/feeds/t/TAG/"),
+            ("Popular", "/feeds/popular/"),
+        ],
+    }
+    return {kind: [(what, origin + path) for what, path in paths] for kind, paths in rows.items()}

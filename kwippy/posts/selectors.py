@@ -15,7 +15,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from kwippy.accounts.models import Follow, User
-from kwippy.posts.models import LastPostChange, Link, Post, UserTag, url_hash
+from kwippy.posts.changes import last_change_user
+from kwippy.posts.models import Link, Post, UserTag, url_hash
 from kwippy.posts.normalize import InvalidURL, normalize_url
 from kwippy.posts.pagination import Page, parse_recent_cursor, recent_cursor
 
@@ -87,6 +88,17 @@ def network_page(*, user: User, cursor: str | None, size: int) -> Page[Post]:
     rows = [loaded[pk] for pk in ids if pk in loaded]
     next_cursor = recent_cursor(rows[-1].created, rows[-1].pk) if more and rows else None
     return Page(items=rows, next_cursor=next_cursor, is_first=not cursor)
+
+
+def followed_public_posts(*, user: User) -> QuerySet[Post]:
+    """Return the public posts of the people a person follows (not their own), newest first."""
+    followed = Follow.objects.filter(follower=user).values("followee")
+    return _listing(Post.objects.filter(user__in=followed, is_private=False))
+
+
+def to_read_posts(*, user: User) -> QuerySet[Post]:
+    """Return a person's own posts marked to read (private ones too), newest first."""
+    return _listing(Post.objects.filter(user=user, to_read=True))
 
 
 def user_posts(*, owner: User, viewer: User | None, tags: list[str] | None = None):
@@ -263,7 +275,7 @@ def is_following(*, follower: User | None, followee: User) -> bool:
 
 def posts_last_change(*, user: User) -> datetime | None:
     """Return when the person last added, edited or deleted a post; None if they never did."""
-    at = LastPostChange.objects.filter(user=user).values_list("at", flat=True).first()
+    at = last_change_user(user_id=user.pk, private=True)
     if at is None:
         # Posts written around the services (bulk seeding) left no mark: date them by themselves.
         at = Post.objects.filter(user=user).aggregate(at=Max("updated"))["at"]

@@ -8,7 +8,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from kwippy.accounts.models import User
-from kwippy.posts.models import LastPostChange, Link, Post, UserTag, url_hash
+from kwippy.posts.changes import change_stamp_posts
+from kwippy.posts.models import Link, Post, UserTag, url_hash
 from kwippy.posts.normalize import TITLE_MAX_LENGTH, normalize_tag, normalize_url, parse_tags
 
 
@@ -98,16 +99,6 @@ def post_counts_apply(
             )
 
 
-def _posts_changed(*, user_id: int, at: datetime) -> None:
-    """Record that a person's posts changed at `at` (Pinboard's posts/update reads it)."""
-    LastPostChange.objects.bulk_create(
-        [LastPostChange(user_id=user_id, at=at)],
-        update_conflicts=True,
-        unique_fields=["user"],
-        update_fields=["at"],
-    )
-
-
 @transaction.atomic
 def post_create(
     *,
@@ -140,7 +131,7 @@ def post_create(
     except IntegrityError:
         raise PostExists(Post.objects.select_related("link").get(user=user, link=link)) from None
     _adjust_counts(user_id=user.pk, link_id=link.pk, tags=tag_list, public=not is_private, delta=1)
-    _posts_changed(user_id=user.pk, at=now)
+    change_stamp_posts(user_id=user.pk, public=not is_private)
     return post
 
 
@@ -164,7 +155,7 @@ def post_update(post: Post, **changes) -> Post:
         public=not post.is_private,
         delta=1,
     )
-    _posts_changed(user_id=post.user_id, at=post.updated)
+    change_stamp_posts(user_id=post.user_id, public=not (old.is_private and post.is_private))
     return post
 
 
@@ -178,7 +169,7 @@ def post_delete(post: Post) -> None:
         user_id=old.user_id, link_id=old.link_id, tags=old.tags, public=not old.is_private, delta=-1
     )
     old.delete()
-    _posts_changed(user_id=old.user_id, at=timezone.now())
+    change_stamp_posts(user_id=old.user_id, public=not old.is_private)
 
 
 # Both tag writes change many posts in one statement. The first CTE locks the posts in id order
@@ -229,7 +220,7 @@ def tag_delete(*, user: User, tag: str) -> int:
         changed, public = cursor.fetchone()
     if changed:
         post_counts_apply(user_id=user.pk, tag_deltas={name: (-changed, -public)}, link_deltas={})
-        _posts_changed(user_id=user.pk, at=now)
+        change_stamp_posts(user_id=user.pk, public=public > 0)
     return changed
 
 
@@ -252,5 +243,5 @@ def tag_rename(*, user: User, old: str, new: str) -> int:
             tag_deltas={old_name: (-changed, -public), new_name: (gained, gained_public)},
             link_deltas={},
         )
-        _posts_changed(user_id=user.pk, at=now)
+        change_stamp_posts(user_id=user.pk, public=public > 0)
     return changed

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from kwippy.api.views import METHODS
 from kwippy.httpauth.models import AppPassword
-from kwippy.posts.models import LastPostChange, Link, Post, UserTag
+from kwippy.posts.models import ChangeStamp, Link, Post, UserTag
 from kwippy.posts.services import post_create
 from tests.api.conftest import body_of, json_of, xml_of
 from tests.posts.test_services import _recount, _stored
@@ -41,7 +41,7 @@ def _state():
         list(Post.objects.order_by("id").values_list("id", "title", "tags", "updated")),
         list(Link.objects.order_by("id").values_list("id", "public_saves")),
         sorted(UserTag.objects.values_list("user_id", "name", "count", "public_count")),
-        list(LastPostChange.objects.order_by("user_id").values_list("user_id", "at")),
+        list(ChangeStamp.objects.order_by("user_id").values_list("user_id", "posts")),
         AppPassword.objects.count(),
     )
 
