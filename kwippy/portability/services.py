@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from kwippy.accounts.models import User
 from kwippy.portability import netscape
+from kwippy.posts.changes import change_stamp_posts
 from kwippy.posts.models import Link, Post, url_hash
 from kwippy.posts.normalize import (
     DESCRIPTION_MAX_LENGTH,
@@ -247,6 +248,8 @@ def _write_batch(
             )
         }
         creates, updates = [], []
+        # Whether anything others can see changed: then public feeds must move too.
+        touched_public = False
         for key, row in rows.items():
             post = existing.get(link_ids[key])
             if post is None:
@@ -263,6 +266,7 @@ def _write_batch(
                     updated=row.updated or created,
                 )
                 creates.append(post)
+                touched_public |= not post.is_private
                 counts.add(post, 1)
                 outcome.created.add(key)
                 continue
@@ -285,11 +289,13 @@ def _write_batch(
                 outcome.unchanged.add(key)
                 continue
             counts.add(post, -1)
+            touched_public |= not post.is_private
             for name, value in changed.items():
                 setattr(post, name, value)
             if "updated" not in changed:
                 post.updated = now
             counts.add(post, 1)
+            touched_public |= not post.is_private
             updates.append(post)
             outcome.updated.add(key)
         _insert_posts(creates)
@@ -299,6 +305,8 @@ def _write_batch(
             tag_deltas={name: (c[0], c[1]) for name, c in counts.tags.items()},
             link_deltas=counts.links,
         )
+        if creates or updates:
+            change_stamp_posts(user_id=user.pk, public=touched_public)
     return outcome
 
 

@@ -8,7 +8,7 @@ import pytest
 from kwippy.portability import services
 from kwippy.portability.netscape import NetscapeBookmark, render
 from kwippy.posts import services as post_services
-from kwippy.posts.models import Link, Post, UserTag
+from kwippy.posts.models import ChangeStamp, Link, Post, UserTag
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_NAMES = ["firefox.html", "chrome.html", "pinboard.html", "delicious.html"]
@@ -160,6 +160,31 @@ class TestImportIdempotence:
         assert snapshot(alice) == before
         assert set(Link.objects.values_list("id", "public_saves")) == links
         assert set(UserTag.objects.values_list("name", "count", "public_count")) == tags
+
+    def test_an_import_moves_the_change_stamps_that_feeds_read_and_a_repeat_does_not(
+        self, alice, django_capture_on_commit_callbacks
+    ):
+        text = file_of(
+            NetscapeBookmark(url="https://a.example/", title="A", private=False),
+            NetscapeBookmark(url="https://b.example/", title="B", private=True),
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            import_text(alice, text)
+        stamp = ChangeStamp.objects.get(user=alice)
+        assert stamp.posts is not None
+        assert stamp.public_posts is not None
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            import_text(alice, text)
+        assert callbacks == []
+
+    def test_a_private_only_import_leaves_the_public_stamp_alone(
+        self, alice, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            import_text(alice, file_of(NetscapeBookmark(url="https://p.example/", private=True)))
+        stamp = ChangeStamp.objects.get(user=alice)
+        assert stamp.posts is not None
+        assert stamp.public_posts is None
 
     def test_an_import_updates_posts_already_saved_and_keeps_counts_right(self, alice):
         post_services.post_create(
