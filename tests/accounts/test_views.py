@@ -162,6 +162,8 @@ def test_settings_show_bookmarklet_feeds_and_links_to_other_settings(client, ali
     assert 'href="/settings/app-passwords/"' in page
     assert 'href="/settings/sessions/"' in page
     assert 'href="/accounts/password/change/"' in page
+    assert 'href="/import/"' in page
+    assert 'href="/export/"' in page
 
 
 def test_settings_need_a_signed_in_person(client, db):
