@@ -1,0 +1,34 @@
+"""Keep the session index and the user cache in step with logins, logouts and user saves."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from kwippy.accounts.models import User
+from kwippy.sessions.auth import user_cache_forget
+from kwippy.sessions.index import session_forget, session_record_request
+from kwippy.sessions.models import CachedUser
+
+
+@receiver(user_logged_in, dispatch_uid="kwippy.sessions.index-login")
+def record_login(sender, request, user, **kwargs):
+    if request is not None and getattr(request, "session", None) is not None:
+        session_record_request(request=request, user_id=user.pk)
+
+
+@receiver(user_logged_out, dispatch_uid="kwippy.sessions.index-logout")
+def forget_logout(sender, request, user, **kwargs):
+    session = getattr(request, "session", None)
+    if user is not None and session is not None and session.session_key:
+        session_forget(user_id=user.pk, session_key=session.session_key)
+
+
+def forget_cached_user(sender, instance, **kwargs):
+    user_cache_forget(user_id=instance.pk)
+
+
+for model in (User, CachedUser):
+    post_save.connect(forget_cached_user, sender=model, dispatch_uid=f"kwippy.user-cache.{model}")
+    post_delete.connect(
+        forget_cached_user, sender=model, dispatch_uid=f"kwippy.user-cache-delete.{model}"
+    )
