@@ -140,6 +140,11 @@ class SessionCache(PyMemcacheCache):
         key = self.make_and_validate_key(key, version=version)
         return bool(self._cache.cas(key, value, cas_token, self.get_backend_timeout(timeout)))
 
+    @property
+    def node_count(self) -> int:
+        """Return how many memcached nodes hold sessions."""
+        return len(self._cache.clients)
+
     def node_is_up(self, key, version=None) -> bool:
         """Return whether the node holding `key` is in use (not skipped after a failure)."""
         return self._cache.node_is_up(self.make_and_validate_key(key, version=version))

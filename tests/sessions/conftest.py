@@ -1,4 +1,7 @@
+import contextlib
+import signal
 import socket
+import time
 
 import pytest
 from django.conf import settings
@@ -86,3 +89,28 @@ def command_counts(address: str | None = None) -> dict[str, int]:
         if len(parts) == 3 and parts[0] == "STAT":
             stats[parts[1]] = parts[2]
     return {name: int(stats[name]) for name in ("cmd_set", "cmd_touch", "cmd_get")}
+
+
+class Hung(Exception):
+    """The code under test was still waiting when the watchdog fired."""
+
+
+@contextlib.contextmanager
+def watchdog(seconds: int = 10):
+    """Raise `Hung` if the block is still running after `seconds` (a hung test, not a slow one)."""
+
+    def fire(signum, frame):
+        raise Hung(f"still waiting after {seconds}s")
+
+    previous = signal.signal(signal.SIGALRM, fire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def wait_out_dead_time() -> None:
+    """Sleep past the time a failed session node is skipped, as a returning store is."""
+    time.sleep(settings.CACHES["sessions"]["OPTIONS"]["dead_timeout"] + 0.2)

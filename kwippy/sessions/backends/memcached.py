@@ -102,16 +102,27 @@ class SessionStore(cache.SessionStore):
 
     def create(self):
         self.unavailable = False
-        for _ in range(COLLISION_RETRIES):
+        collisions = failed_nodes = 0
+        while True:
             self._session_key = self._get_new_session_key()
             try:
                 self.save(must_create=True)
             except CreateError:
+                collisions += 1
+                if collisions >= COLLISION_RETRIES:
+                    raise SessionKeyCollision(
+                        f"{COLLISION_RETRIES} fresh session keys were all taken"
+                    ) from None
                 log.warning("session key collision; drawing another key")
+                continue
+            except SessionStoreUnavailable:
+                # That node failed just now and is skipped from here on; another may be up.
+                failed_nodes += 1
+                if failed_nodes >= self._cache.node_count:
+                    raise
                 continue
             self.modified = True
             return
-        raise SessionKeyCollision(f"{COLLISION_RETRIES} fresh session keys were all taken")
 
     def save(self, must_create=False):
         if self.session_key is None:
