@@ -262,7 +262,10 @@ def session_after_password_change(*, request: HttpRequest, user: User) -> int:
     Call it where Django's `update_session_auth_hash` would be called; return how many other
     sessions were ended.
     """
+    replaced_key = request.session.session_key
     update_session_auth_hash(request, user)
+    if replaced_key:
+        session_forget(user_id=user.pk, session_key=replaced_key)
     ended = session_end_others(user=user, keep_key=request.session.session_key)
     session_record_request(request=request, user_id=user.pk)
     return ended

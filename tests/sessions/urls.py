@@ -21,6 +21,14 @@ def remember(request):
     return HttpResponse("remembered", content_type="text/plain")
 
 
+def logged_out_elsewhere(request):
+    """Delete the request's session meanwhile, as a logout in another tab would, then change it."""
+    request.session.get("anything")
+    type(request.session)().delete(request.session.session_key)
+    request.session["remembered"] = "too late"
+    return HttpResponse("changed", content_type="text/plain")
+
+
 async def aremember(request):
     await request.session.aset("remembered", request.GET.get("value", "yes"))
     return HttpResponse("remembered", content_type="text/plain")
@@ -34,6 +42,7 @@ urlpatterns = [
     path("awhoami/", awhoami),
     path("remember/", remember),
     path("aremember/", aremember),
+    path("logged-out-elsewhere/", logged_out_elsewhere),
     *site_urlpatterns,
 ]
 
