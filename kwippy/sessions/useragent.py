@@ -12,7 +12,7 @@ BROWSERS = [
     ("Opera", re.compile(r"\b(?:OPR|Opera)/")),
     ("Firefox", re.compile(r"\b(?:Firefox|FxiOS)/")),
     ("Chromium", re.compile(r"\bChromium/")),
-    ("Chrome", re.compile(r"\b(?:Chrome|CriOS)/")),
+    ("Chrome", re.compile(r"\b(?:HeadlessChrome|Chrome|CriOS)/")),
     ("Safari", re.compile(r"\bVersion/[\d.]+.*\bSafari/")),
     ("curl", re.compile(r"^curl/")),
     ("Python", re.compile(r"^python-requests/|^Python-urllib/")),
