@@ -2,12 +2,14 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from kwippy.accounts.models import User
 from kwippy.sessions.auth import user_cache_forget
+from kwippy.sessions.checks import ENGINE
 from kwippy.sessions.exceptions import SessionStoreUnavailable
 from kwippy.sessions.index import session_forget, session_record_request
 from kwippy.sessions.models import CachedUser
@@ -22,7 +24,7 @@ log = logging.getLogger(__name__)
 
 @receiver(user_logged_in, dispatch_uid="kwippy.sessions.index-login")
 def record_login(sender, request, user, **kwargs):
-    if request is None or getattr(request, "session", None) is None:
+    if settings.SESSION_ENGINE != ENGINE or getattr(request, "session", None) is None:
         return
     try:
         session_record_request(request=request, user_id=user.pk)
@@ -33,7 +35,9 @@ def record_login(sender, request, user, **kwargs):
 @receiver(user_logged_out, dispatch_uid="kwippy.sessions.index-logout")
 def forget_logout(sender, request, user, **kwargs):
     session = getattr(request, "session", None)
-    if user is None or session is None or not session.session_key:
+    if settings.SESSION_ENGINE != ENGINE or user is None or session is None:
+        return
+    if not session.session_key:
         return
     try:
         session_forget(user_id=user.pk, session_key=session.session_key)
