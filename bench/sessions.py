@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark kwippy's session engine against Django's, on signed-in pages under gunicorn.
 
-    python bench/sessions.py [--profile dev|test] [--rounds 5] [--seconds 2]
+    python bench/sessions.py [--profile dev|test] [--rounds 8] [--seconds 2] [--engines db,kwippy,…]
 
 Serves the same two signed-in pages, a minimal one (`/bench/minimal/`: the session and the user,
 nothing else) and the home timeline with 20 posts, once per session engine: kwippy's, Django's
@@ -157,11 +157,15 @@ def wrk(port: int, path: str, cookie: str, seconds: float, connections: int) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--profile", choices=["dev", "test"], default="dev")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=2)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset")
     args = parser.parse_args()
+    engines = [engine for engine in ENGINES if engine in args.engines.split(",")]
+    if "db" not in engines:
+        sys.exit("bench: the ratios need the db engine")
     if not shutil.which("wrk"):
         sys.exit("bench: needs wrk (Debian: apt-get install wrk)")
 
@@ -175,7 +179,7 @@ def main() -> None:
 
     servers = {}
     try:
-        for offset, engine in enumerate(ENGINES):
+        for offset, engine in enumerate(engines):
             servers[engine] = (
                 BASE_PORT + offset,
                 start_gunicorn(env, engine, BASE_PORT + offset, args.workers),
@@ -189,7 +193,7 @@ def main() -> None:
             if engine != "none" and "Your network" not in fetch(port, "/", cookies[engine])[1]:
                 sys.exit(f"bench: {engine} does not serve the signed-in home page")
 
-        runs = [(engine, page) for engine in ENGINES for page in PAGES]
+        runs = [(engine, page) for engine in engines for page in PAGES]
         runs = [
             (engine, page) for engine, page in runs if not (engine == "none" and page == "home")
         ]
@@ -216,7 +220,7 @@ def main() -> None:
         "median requests/s (ratio to db)"
     )
     print(f"{'engine':<16}{'minimal page':>24}{'home, 20 posts':>24}")
-    for engine in ENGINES:
+    for engine in engines:
         cells = []
         for page in PAGES:
             if (engine, page) not in medians:
