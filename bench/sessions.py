@@ -161,6 +161,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=2)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--verbose", action="store_true", help="print every measurement")
     parser.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset")
     args = parser.parse_args()
     engines = [engine for engine in ENGINES if engine in args.engines.split(",")]
@@ -193,41 +194,53 @@ def main() -> None:
             if engine != "none" and "Your network" not in fetch(port, "/", cookies[engine])[1]:
                 sys.exit(f"bench: {engine} does not serve the signed-in home page")
 
-        runs = [(engine, page) for engine in engines for page in PAGES]
-        runs = [
-            (engine, page) for engine, page in runs if not (engine == "none" and page == "home")
-        ]
-        for engine, page in runs:  # warm up every worker
-            wrk(servers[engine][0], PAGES[page], cookies[engine], 1, args.connections)
-        results: dict[tuple[str, str], list[float]] = {run: [] for run in runs}
+        runs = {
+            page: [engine for engine in engines if not (engine == "none" and page == "home")]
+            for page in PAGES
+        }
+        for page, page_engines in runs.items():  # warm up every worker
+            for engine in page_engines:
+                wrk(servers[engine][0], PAGES[page], cookies[engine], 1, args.connections)
+        results: dict[tuple[str, str], list[float]] = {
+            (engine, page): [] for page, page_engines in runs.items() for engine in page_engines
+        }
         for round_number in range(args.rounds):
             say(f"round {round_number + 1} of {args.rounds}")
-            order = runs[round_number % len(runs) :] + runs[: round_number % len(runs)]
-            for engine, page in order:
-                port = servers[engine][0]
-                rate = wrk(port, PAGES[page], cookies[engine], args.seconds, args.connections)
-                results[(engine, page)].append(rate)
+            # Each page's engines back to back, in a rotating order: a change in the machine's
+            # load meets them all alike, and each round's ratios compare neighbours in time.
+            for page, page_engines in runs.items():
+                shift = round_number % len(page_engines)
+                for engine in page_engines[shift:] + page_engines[:shift]:
+                    port = servers[engine][0]
+                    rate = wrk(port, PAGES[page], cookies[engine], args.seconds, args.connections)
+                    results[(engine, page)].append(rate)
+                    if args.verbose:
+                        say(f"{engine:<16}{page:<10}{rate:8.0f}")
+        for engine, (port, _) in servers.items():
+            expected = "hello nobody" if engine == "none" else "hello alice"
+            if fetch(port, PAGES["minimal"], cookies[engine])[1].strip() != expected:
+                sys.exit(f"bench: {engine} lost its session during the run; figures discarded")
     finally:
         for _, process in servers.values():
             process.terminate()
         for _, process in servers.values():
             process.wait(timeout=30)
 
-    medians = {run: statistics.median(rates) for run, rates in results.items()}
     print(
         f"session engines, signed in: gunicorn {args.workers} sync workers, "
         f"wrk -c{args.connections}, {args.rounds} alternating rounds of {args.seconds:g}s; "
-        "median requests/s (ratio to db)"
+        "median requests/s, and median of each round's ratio to db"
     )
     print(f"{'engine':<16}{'minimal page':>24}{'home, 20 posts':>24}")
     for engine in engines:
         cells = []
         for page in PAGES:
-            if (engine, page) not in medians:
+            rates = results.get((engine, page))
+            if rates is None:
                 cells.append(f"{'—':>24}")
                 continue
-            rate = medians[(engine, page)]
-            ratio = rate / medians[("db", page)]
+            ratios = [rate / db for rate, db in zip(rates, results[("db", page)], strict=True)]
+            rate, ratio = statistics.median(rates), statistics.median(ratios)
             cells.append(f"{rate:>14.0f} ({ratio:4.2f}x)")
         print(f"{engine:<16}{''.join(cells)}")
 
