@@ -63,6 +63,18 @@ def _index_key(user_id) -> str:
     return f"{INDEX_KEY_PREFIX}{user_id}"
 
 
+def _is_time(value) -> bool:
+    return isinstance(value, int | float) and 0 <= value < 2**34
+
+
+def _well_formed(entry) -> bool:
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("key"), str)
+        and all(_is_time(entry.get(field)) for field in ("created", "seen", "expires"))
+    )
+
+
 def _parse(raw) -> dict[str, dict]:
     if not isinstance(raw, str):
         return {}
@@ -72,11 +84,7 @@ def _parse(raw) -> dict[str, dict]:
         return {}
     if not isinstance(entries, dict):
         return {}
-    return {
-        sid: entry
-        for sid, entry in entries.items()
-        if isinstance(entry, dict) and isinstance(entry.get("key"), str)
-    }
+    return {sid: entry for sid, entry in entries.items() if _well_formed(entry)}
 
 
 def _read(user_id) -> dict[str, dict]:
@@ -93,12 +101,12 @@ def _update(user_id, change: Callable[[dict[str, dict]], bool]) -> dict[str, dic
             raw, token = store.gets(key)
         entries = _parse(raw)
         now = time.time()
-        expired = [sid for sid, entry in entries.items() if entry.get("expires", 0) < now]
+        expired = [sid for sid, entry in entries.items() if entry["expires"] < now]
         for sid in expired:
             del entries[sid]
         if not change(entries) and not expired:
             return entries
-        lifetime = max((entry.get("expires", 0) for entry in entries.values()), default=now)
+        lifetime = max((entry["expires"] for entry in entries.values()), default=now)
         timeout = max(int(lifetime - now) + 60, 60)
         value = json.dumps(entries, separators=(",", ":"))
         with store_call():
@@ -136,7 +144,7 @@ def session_record(
         )
         evicted.clear()
         while len(entries) > MAX_SESSIONS_PER_USER:
-            oldest = min(entries, key=lambda s: entries[s].get("seen", 0))
+            oldest = min(entries, key=lambda s: entries[s]["seen"])
             evicted.append(entries.pop(oldest)["key"])
         return True
 
@@ -214,8 +222,8 @@ def session_list(*, user: User, current_key: str | None) -> list[SignedInSession
     sessions = [
         SignedInSession(
             id=session_public_id(entry["key"]),
-            created=datetime.fromtimestamp(entry.get("created", 0), UTC),
-            last_seen=datetime.fromtimestamp(entry.get("seen", 0), UTC),
+            created=datetime.fromtimestamp(entry["created"], UTC),
+            last_seen=datetime.fromtimestamp(entry["seen"], UTC),
             user_agent=str(entry.get("ua", "")),
             browser=browser_label(str(entry.get("ua", ""))),
             ip=str(entry.get("ip", "")),

@@ -158,6 +158,23 @@ def test_a_user_with_too_many_sessions_loses_the_least_recently_seen(alice, monk
     assert len(index._read(alice.pk)) == 3
 
 
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "not json",
+        "[1, 2]",
+        '{"x": {"key": 5}}',
+        '{"x": {"key": "k", "created": "yesterday", "seen": 1, "expires": 1}}',
+        '{"x": {"key": "k", "created": 1e300, "seen": 1, "expires": 9e99}}',
+    ],
+)
+def test_a_malformed_index_is_ignored_and_rebuilt(alice, stored):
+    index._store().set(index._index_key(alice.pk), stored, 60)
+    here = sign_in(FIREFOX, "192.0.2.10")
+    listed = session_list(user=alice, current_key=key_of(here))
+    assert [(s.ip, s.is_current) for s in listed] == [("192.0.2.10", True)]
+
+
 # The page ---------------------------------------------------------------------------------------
 
 

@@ -177,7 +177,10 @@ def test_a_visitor_is_signed_in_again_when_a_hung_store_resumes(client, alice, o
     own_store.hang()
     with watchdog():
         assert whoami(client) == "anonymous"
-        assert client.post("/accounts/login/", LOGIN).status_code == 503
+        response = client.post("/accounts/login/", LOGIN)
+    assert response.status_code == 503
+    # The 503 neither rewrites nor deletes the cookie of the session it could not reach.
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
     own_store.resume()
     wait_out_dead_time()
     assert whoami(client) == "alice"

@@ -101,6 +101,16 @@ class SessionStore(cache.SessionStore):
         return data
 
     def create(self):
+        previous_key, previous_unavailable = self._session_key, self.unavailable
+        try:
+            self._claim_new_key()
+        except (SessionStoreUnavailable, SessionKeyCollision):
+            # Nothing was stored: the session stays what it was, and its cookie stays set.
+            self._session_key, self.unavailable = previous_key, previous_unavailable
+            raise
+        self.modified = True
+
+    def _claim_new_key(self) -> None:
         self.unavailable = False
         collisions = failed_nodes = 0
         while True:
@@ -121,7 +131,6 @@ class SessionStore(cache.SessionStore):
                 if failed_nodes >= self._cache.node_count:
                     raise
                 continue
-            self.modified = True
             return
 
     def save(self, must_create=False):
