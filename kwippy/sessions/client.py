@@ -73,7 +73,7 @@ class SessionMemcacheClient(HashClient):
                 f"the session store client does not take {', '.join(sorted(refused))}: "
                 "a failing node is skipped for dead_timeout seconds, and failures always raise"
             )
-        super().__init__(servers, dead_timeout=dead_timeout, retry_attempts=0, **options)
+        super().__init__(servers, dead_timeout=dead_timeout, **options)
         self._down_until: dict[str, float] = {}
 
     def node_is_up(self, key: str) -> bool:

@@ -6,9 +6,9 @@ saves the session in `process_response`, outside any view, where a store failure
 - a session store outage met by a view (a login, a logout) or by the final save answers 503 with a
   short page, and nothing is half-done: a 5xx response never saves the session;
 - a session that could not be loaded (store down) is left alone: no write, cookie kept;
-- a signed-in session in use has its expiry extended with memcached's `touch` (and its cookie's
-  `Max-Age` refreshed) about once a minute per worker rather than on every request, and is marked
-  seen in its user's index at the same moment.
+- a session in use has its expiry extended with memcached's `touch` (and its cookie's `Max-Age`
+  refreshed) about once a minute per worker rather than on every request; a signed-in one is
+  marked seen in its user's index at the same moment.
 """
 
 import logging
