@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kwippy.portability",
     "kwippy.api",
     "kwippy.feeds",
+    "kwippy.sessions",
 ]
 
 MIDDLEWARE = [
@@ -73,7 +74,8 @@ MIDDLEWARE = [
     "kwippy.core.security.ContentSecurityPolicyMiddleware",
     "kwippy.core.middleware.refuse_null_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's SessionMiddleware, plus a 503 when the session store is down and sliding expiry.
+    "kwippy.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -129,17 +131,32 @@ CACHES = {
         },
     },
     # A separate memcached that nothing but sessions uses: flushing or restarting the object cache
-    # must not log everyone out.
+    # must not log everyone out. Its backend stores text only (never pickle) and raises on every
+    # failure, so an outage is told from a taken key.
     "sessions": {
-        "BACKEND": PYMEMCACHE,
+        "BACKEND": "kwippy.sessions.client.SessionCache",
         "LOCATION": parse_memcached_url(
             "SESSION_CACHE_URL", env_str("SESSION_CACHE_URL", DEV.session_cache_url)
         ),
-        "KEY_PREFIX": "kwippy",
-        "OPTIONS": {"connect_timeout": 0.25, "timeout": 0.5, "no_delay": True},
+        # The namespace of this site's keys, for session memcached shared by several sites.
+        "KEY_PREFIX": env_str("SESSION_KEY_PREFIX", "kwippy"),
+        "OPTIONS": {
+            # A local memcached answers in well under a millisecond. A store that does not connect
+            # or answer within these is down (or hung: a paused process still accepts
+            # connections), and the request goes on without it, well within a second, instead of
+            # waiting until gunicorn kills the worker.
+            "connect_timeout": 0.2,
+            "timeout": 0.3,
+            # After a failure a node is skipped (its calls fail at once, no waiting on timeouts)
+            # for this long in that worker, then tried again by the next request: a store that
+            # returns is used again within about a second by every worker, with no restart.
+            # Nodes never leave the hash ring, so no session moves to another node meanwhile.
+            "dead_timeout": 1,
+            "no_delay": True,
+        },
     },
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+SESSION_ENGINE = "kwippy.sessions.backends.memcached"
 SESSION_CACHE_ALIAS = "sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 
@@ -150,7 +167,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # App passwords first: one is recognised by its shape and checked with one query, before the
-# account backend would spend a PBKDF2 run on it.
+# account backend would spend a PBKDF2 run on it. The account backend also reads the signed-in
+# user's row from the object cache on every request (kwippy/sessions/auth.py).
 AUTHENTICATION_BACKENDS = [
     "kwippy.httpauth.backends.AppPasswordBackend",
     "kwippy.httpauth.backends.AccountPasswordBackend",

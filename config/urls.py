@@ -12,4 +12,8 @@ urlpatterns = [
     path("", include("kwippy.portability.urls")),
     path("api/v1/", include("kwippy.api.urls")),
     path("", include("kwippy.feeds.urls")),
+    path("settings/sessions/", include("kwippy.sessions.urls")),
 ]
+
+# A session store outage met outside a view (in a middleware) answers 503, not 500.
+handler500 = "kwippy.sessions.views.server_error"

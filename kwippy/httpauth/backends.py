@@ -12,7 +12,7 @@ first in AUTHENTICATION_BACKENDS: an app password is recognised by its shape and
 query, before the account backend would spend a PBKDF2 run on it.
 """
 
-from django.contrib.auth.backends import BaseBackend, ModelBackend
+from django.contrib.auth.backends import BaseBackend
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, FilteredRelation, Q
@@ -29,6 +29,7 @@ from kwippy.httpauth.services import (
     app_password_digest,
     app_password_mark_used,
 )
+from kwippy.sessions.auth import CachedModelBackend
 
 # How long a successful account-password check is remembered. Long enough that a feed reader
 # polling every few minutes skips PBKDF2; short enough that little is ever held in memcached.
@@ -47,8 +48,11 @@ def _remembered_check_key(user: User, password: str) -> str:
     return f"httpauth:password-ok:{digest}"
 
 
-class AccountPasswordBackend(ModelBackend):
-    """Check a username-or-email and the account password, remembering a success for a while."""
+class AccountPasswordBackend(CachedModelBackend):
+    """Check a username-or-email and the account password, remembering a success for a while.
+
+    Sessions signed in through it find their user in the object cache (`CachedModelBackend`).
+    """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or not password or "\x00" in password:

@@ -1,0 +1,60 @@
+import sys
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views import defaults
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from kwippy.sessions.exceptions import SessionStoreUnavailable
+from kwippy.sessions.index import session_end, session_end_others, session_list_for_request
+
+RETRY_AFTER_SECONDS = 5
+
+
+def unavailable_response(request):
+    """Return the 503 page saying sign-in is unavailable for a moment."""
+    response = render(request, "sessions/unavailable.html", status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error(request):
+    """Answer a session store outage met outside a view with 503, anything else with 500."""
+    if isinstance(sys.exception(), SessionStoreUnavailable):
+        return unavailable_response(request)
+    return defaults.server_error(request)
+
+
+@never_cache
+@login_required
+@require_GET
+def session_list_view(request):
+    """List where the signed-in person is signed in, with ways to sign those sessions out."""
+    sessions = session_list_for_request(request)
+    return render(request, "sessions/list.html", {"sessions": sessions})
+
+
+@never_cache
+@login_required
+@require_POST
+def session_end_view(request, session_id: str):
+    """Sign out one of the person's other sessions."""
+    if not session_end(user=request.user, session_id=session_id):
+        raise Http404("No such session.")
+    messages.success(request, "That session is signed out.")
+    return redirect("kwippy_sessions:list")
+
+
+@never_cache
+@login_required
+@require_POST
+def session_end_others_view(request):
+    """Sign out every session of the person but this one."""
+    ended = session_end_others(user=request.user, keep_key=request.session.session_key)
+    noun = "session" if ended == 1 else "sessions"
+    messages.success(request, f"Signed out everywhere else ({ended} {noun}).")
+    return redirect("kwippy_sessions:list")
