@@ -4,19 +4,23 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.generic.edit import FormView
 
 from kwippy.accounts import services
 from kwippy.accounts.forms import ProfileForm, SignupForm
 from kwippy.accounts.models import User
 from kwippy.core.responses import bad_request, safe_next
+from kwippy.httpauth.selectors import app_password_list
 from kwippy.posts import selectors
 from kwippy.posts.pagination import BadCursor, page_size, paginate_recent
 from kwippy.posts.tagpaths import parse_tag_segment
 from kwippy.posts.templatetags.kwippy import tag_path
+from kwippy.sessions.index import session_after_password_change, session_list_for_request
 
 
 def _person(username: str) -> User:
@@ -111,7 +115,7 @@ def signup(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request):
-    """Show and change the profile; show the bookmarklet and the feed addresses."""
+    """Show and change the profile; show app passwords, sessions, bookmarklet and feeds."""
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=request.user)
         if form.is_valid():
@@ -130,6 +134,8 @@ def settings_page(request):
         "bookmarklet": bookmarklet(origin),
         "feeds": feed_addresses(origin, request.user.username),
         "feed_with_credentials": feed_with_credentials(origin, request.user.username),
+        "app_passwords": app_password_list(user=request.user),
+        "sessions": session_list_for_request(request),
     }
     return render(request, "accounts/settings.html", context, status=status)
 
@@ -170,3 +176,15 @@ def feed_addresses(origin: str, username: str) -> dict[str, list[tuple[str, str]
         ],
     }
     return {kind: [(what, origin + path) for what, path in paths] for kind, paths in rows.items()}
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Change the password, stay signed in here, and sign out every other session at once."""
+
+    template_name = "accounts/password_change.html"
+
+    def form_valid(self, form):
+        form.save()
+        session_after_password_change(request=self.request, user=form.user)
+        # FormView's redirect, skipping Django's own update_session_auth_hash.
+        return FormView.form_valid(self, form)

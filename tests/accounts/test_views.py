@@ -4,8 +4,10 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from kwippy.accounts.models import Follow, User
+from kwippy.sessions.backends.memcached import SessionStore
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "a brand new passphrase 42"
@@ -163,6 +165,8 @@ def test_settings_show_bookmarklet_feeds_and_links_to_other_settings(client, ali
     assert 'href="/settings/sessions/"' in page
     assert 'href="/accounts/password/change/"' in page
     assert 'href="/import/"' in page
+    assert "Where you're signed in" in page
+    assert 'action="/settings/app-passwords/"' in page
     assert 'href="/export/"' in page
 
 
@@ -179,6 +183,21 @@ def test_password_change(client, alice):
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.check_password(NEW_PASSWORD)
+
+
+def test_the_password_change_page_deletes_the_other_sessions_and_keeps_this_one(alice):
+    here, elsewhere = Client(), Client()
+    here.force_login(alice)
+    elsewhere.force_login(alice)
+    other_key = elsewhere.session.session_key
+    response = here.post(
+        "/accounts/password/change/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert not SessionStore().exists(other_key)
+    assert elsewhere.get("/settings/").status_code == 302
+    assert here.get("/settings/").status_code == 200
 
 
 def test_password_reset_by_email_link(client, alice):
