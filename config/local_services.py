@@ -40,7 +40,9 @@ def _offset() -> int:
 def profile(name: str) -> LocalServices:
     """Return the ports and database of the `dev` or `test` profile."""
     offset = _offset()
-    # The two profiles sit 10,000 ports apart, so no offset up to 1000 makes them collide.
-    base = {"dev": (54320, 11311, 11300), "test": (44330, 21411, 21400)}[name]
+    # The two profiles sit 10,000 ports apart, so no offset up to 1000 makes them collide, and all
+    # stay below 32768, where Linux hands out no ephemeral ports: a busy client's outgoing
+    # connection can never hold a service's port when the service starts.
+    base = {"dev": (25432, 11311, 11300), "test": (15432, 21411, 21400)}[name]
     pg, objects, sessions = (port + offset for port in base)
     return LocalServices(name, pg, objects, sessions, database="kwippy")
