@@ -61,7 +61,11 @@ def _port(name: str, text: str | None, expected: str) -> int:
 def parse_database_url(name: str, url: str) -> dict:
     """Return Django's DATABASES entry for a `postgres://user:pass@host:port/name` URL."""
     expected = "postgres://user:password@host:port/database"
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        # An unclosed "[" of an IPv6 host, for one.
+        raise ConfigError(f"{name} must look like {expected}") from None
     if parts.scheme not in ("postgres", "postgresql"):
         raise ConfigError(f"{name} must look like {expected}, got scheme {parts.scheme!r}")
     database = unquote(parts.path.lstrip("/"))
@@ -79,6 +83,22 @@ def parse_database_url(name: str, url: str) -> dict:
         "HOST": parts.hostname,
         "PORT": str(port),
     }
+
+
+def parse_database_urls(name: str, urls: str) -> list[dict]:
+    """Return a DATABASES entry for each of the comma-separated `postgres://` URLs; none for ""."""
+    if urls.strip() == "":
+        return []
+    expected = "postgres://user:password@host:port/database[,postgres://…]"
+    databases = []
+    for url in urls.split(","):
+        if not url.strip():
+            raise ConfigError(f"{name} has an empty entry; expected {expected}")
+        databases.append(parse_database_url(name, url.strip()))
+    places = [(db["HOST"], db["PORT"], db["NAME"]) for db in databases]
+    if len(set(places)) != len(places):
+        raise ConfigError(f"{name} names the same database twice")
+    return databases
 
 
 def parse_memcached_url(name: str, url: str) -> list[str]:

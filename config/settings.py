@@ -16,6 +16,7 @@ from config.env import (
     env_list,
     env_str,
     parse_database_url,
+    parse_database_urls,
     parse_memcached_url,
 )
 
@@ -107,6 +108,29 @@ DATABASES = {
 # Persistent connections save a connection set-up per request; health checks drop dead ones.
 DATABASES["default"]["CONN_MAX_AGE"] = 0 if DEBUG else env_int("CONN_MAX_AGE", 600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Optional read replicas (docs/scaling.md): reads go to one of them, writes and a writer's next
+# reads to the primary. With none, no router and no middleware: nothing changes.
+KWIPPY_DATABASE_REPLICAS = []
+for _number, _replica in enumerate(
+    parse_database_urls("DATABASE_REPLICA_URLS", env_str("DATABASE_REPLICA_URLS", "")), start=1
+):
+    _alias = f"replica{_number}"
+    DATABASES[_alias] = {
+        **_replica,
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # Under test a replica is the test database itself, never a second one.
+        "TEST": {"MIRROR": "default"},
+    }
+    KWIPPY_DATABASE_REPLICAS.append(_alias)
+if KWIPPY_DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["kwippy.core.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+        "kwippy.core.middleware.reads_from_replicas",
+    )
+# How long a browser that wrote reads the primary: longer than the replicas' lag should ever be.
+KWIPPY_PRIMARY_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 10, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -207,6 +231,12 @@ CSRF_COOKIE_HTTPONLY = True
 
 # Posts per page on every list (keyset pagination, see kwippy/posts/pagination.py).
 KWIPPY_PAGE_SIZE = env_int("KWIPPY_PAGE_SIZE", 20, minimum=1)
+
+# Behind N proxies (Compose's nginx is one), the client's address is the Nth entry from the end of
+# X-Forwarded-For: the sign-in throttle and the sessions page need it, not the proxy's.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT:
+    MIDDLEWARE.insert(0, "kwippy.core.middleware.client_address_from_proxies")
 
 # HTTPS=1 when a TLS proxy sits in front: secure cookies, redirect to https, HSTS.
 HTTPS = env_bool("HTTPS", False)

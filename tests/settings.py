@@ -12,8 +12,15 @@ os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL", _TEST.database_
 os.environ["OBJECT_CACHE_URL"] = _TEST.object_cache_url
 os.environ["SESSION_CACHE_URL"] = _TEST.session_cache_url
 os.environ["DEBUG"] = "1"
+# The suite never reads from a real replica or trusts proxies, whatever the shell exports.
+os.environ["DATABASE_REPLICA_URLS"] = ""
+os.environ["TRUSTED_PROXY_COUNT"] = ""
 
 from config.settings import *  # noqa: E402, F403
 
 # Every Basic-auth request checks a password: the production hasher would make the suite crawl.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The router's tests switch replica reads on against this alias: the test database under a second
+# name and connection (TEST MIRROR), so which connection ran a query is seen for real.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from config.env import ConfigError, parse_database_url, parse_memcached_url
+from config.env import ConfigError, parse_database_url, parse_database_urls, parse_memcached_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +40,14 @@ def run_manage(env_changes: dict[str, str], *args: str) -> subprocess.CompletedP
         ("DATABASE_URL", "mysql://u:p@h/db", "DATABASE_URL must look like postgres://"),
         ("DATABASE_URL", "postgres://u:p@h:x/db", "DATABASE_URL has a bad port"),
         ("DEBUG", "yes", "DEBUG must be 1 or 0, got 'yes'"),
+        (
+            "DATABASE_REPLICA_URLS",
+            "postgres://u:p@r1/db,,postgres://u:p@r2/db",
+            "DATABASE_REPLICA_URLS has an empty entry",
+        ),
+        ("DATABASE_REPLICA_URLS", "redis://r1", "DATABASE_REPLICA_URLS must look like postgres://"),
+        ("DATABASE_REPLICA_URLS", "postgres://u:p@[r1/db", "DATABASE_REPLICA_URLS must look like"),
+        ("TRUSTED_PROXY_COUNT", "-1", "TRUSTED_PROXY_COUNT must be a whole number"),
     ],
 )
 def test_bad_variable_stops_start_up_with_one_line(variable, value, expected):
@@ -105,3 +115,47 @@ def test_database_url_gives_django_settings_with_unquoted_password():
         "6432",
         "kwippy",
     )
+
+
+def test_replica_urls_give_one_database_each_in_order():
+    replicas = parse_database_urls(
+        "X", "postgres://kw:pw@r1:5433/kwippy, postgres://kw:pw@r2/kwippy"
+    )
+    assert [(db["HOST"], db["PORT"]) for db in replicas] == [("r1", "5433"), ("r2", "5432")]
+
+
+def test_no_replica_urls_give_no_databases():
+    assert parse_database_urls("X", "") == []
+
+
+def test_replica_urls_naming_a_database_twice_are_refused():
+    with pytest.raises(ConfigError, match="names the same database twice"):
+        parse_database_urls("X", "postgres://a:b@r1/db,postgresql://c:d@r1:5432/db")
+
+
+@given(st.text(max_size=80))
+def test_any_replica_urls_text_gives_databases_or_a_config_error(text):
+    message = ""
+    try:
+        replicas = parse_database_urls("X", text)
+    except ConfigError as error:
+        message, replicas = str(error), []
+    assert all(db["ENGINE"] == "django.db.backends.postgresql" for db in replicas)
+    assert "\n" not in message
+    assert message == "" or message.startswith("X ")
+
+
+def test_replica_urls_add_replica_aliases_the_router_and_its_middleware():
+    script = (
+        "from django.conf import settings as s;"
+        "print(s.KWIPPY_DATABASE_REPLICAS, s.DATABASES['replica2']['HOST'], s.DATABASE_ROUTERS,"
+        " 'kwippy.core.middleware.reads_from_replicas' in s.MIDDLEWARE)"
+    )
+    result = run_manage(
+        {"DATABASE_REPLICA_URLS": "postgres://u:p@r1/db,postgres://u:p@r2/db"},
+        "shell",
+        "-c",
+        script,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "['replica1', 'replica2'] r2 ['kwippy.core.routers.ReplicaRouter'] True" in result.stdout

@@ -35,6 +35,60 @@ def test_compose_gates_web_on_the_health_of_every_service():
     assert "11200" in config
 
 
+def compose_service(config: str, name: str) -> str:
+    """Return one service's block of `docker-compose config` output."""
+    block = re.search(rf"^  {name}:\n(.*?)(?=^  \S|^\S)", config, re.MULTILINE | re.DOTALL)
+    assert block, name
+    return block.group(1)
+
+
+@pytest.fixture(scope="module")
+def compose_config() -> str:
+    result = subprocess.run(
+        ["docker-compose", "config"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_web_binds_no_host_port_so_it_scales_and_the_proxy_publishes_8000(compose_config):
+    web = compose_service(compose_config, "web")
+    proxy = compose_service(compose_config, "proxy")
+    assert "ports:" not in web
+    assert re.search(r"- published: 8000\n\s+target: 8000", proxy)
+    assert re.search(r"web:\n\s+condition: service_healthy", proxy)
+    assert "deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in proxy
+
+
+def test_migrations_run_once_before_any_web_replica(compose_config):
+    web = compose_service(compose_config, "web")
+    migrate = compose_service(compose_config, "migrate")
+    assert re.search(r"migrate:\n\s+condition: service_completed_successfully", web)
+    assert "migrate" in migrate
+    assert "manage.py" in migrate
+    assert "migrate" not in web.split("depends_on:")[0]
+
+
+def test_web_trusts_exactly_the_one_proxy_in_front(compose_config):
+    assert "TRUSTED_PROXY_COUNT: '1'" in compose_service(compose_config, "web")
+
+
+def test_the_proxy_balances_over_web_by_dns_and_forwards_the_client():
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    directives = {line.strip().rstrip(";") for line in conf.splitlines()}
+    # Docker's DNS, asked again while running: replicas added by a later --scale join in.
+    assert any(d.startswith("resolver 127.0.0.11 valid=") for d in directives)
+    assert "set $web web:8000" in directives
+    assert "proxy_pass http://$web" in directives
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for" in directives
+    assert "proxy_set_header X-Forwarded-Proto $scheme" in directives
+    assert "proxy_set_header Host $http_host" in directives
+    # The import form's 64 MB must not meet nginx's 1 MB default first.
+    size = re.search(r"client_max_body_size (\d+)m;", conf)
+    assert size
+    assert int(size.group(1)) > 64
+
+
 @pytest.fixture
 def gunicorn_production(django_db_setup, django_db_blocker, settings):
     """Serve the test database with gunicorn under DEBUG=0, as production does."""
