@@ -1,7 +1,8 @@
 """Where `scripts/services` runs PostgreSQL and memcached on this machine.
 
 Development and tests get separate ports and databases, so running the suite never touches the
-development data. `KWIPPY_PORT_OFFSET` shifts every port, for running two checkouts side by side.
+development data; the fault drills (`drills/`) get a third set, which they stop and restart at will.
+`KWIPPY_PORT_OFFSET` shifts every port, for running two checkouts side by side.
 This module imports nothing from Django: the services script reads it too.
 """
 
@@ -38,9 +39,13 @@ def _offset() -> int:
 
 
 def profile(name: str) -> LocalServices:
-    """Return the ports and database of the `dev` or `test` profile."""
+    """Return the ports and database of the `dev`, `test` or `drills` profile."""
     offset = _offset()
-    # The two profiles sit 10,000 ports apart, so no offset up to 1000 makes them collide.
-    base = {"dev": (54320, 11311, 11300), "test": (44330, 21411, 21400)}[name]
+    # The profiles sit 10,000 ports apart, so no offset up to 1000 makes them collide.
+    base = {
+        "dev": (54320, 11311, 11300),
+        "test": (44330, 21411, 21400),
+        "drills": (34340, 31421, 31410),
+    }[name]
     pg, objects, sessions = (port + offset for port in base)
     return LocalServices(name, pg, objects, sessions, database="kwippy")
