@@ -35,6 +35,7 @@ TAGS = ["python", "web", "databases", "reading", "design", "caching", "ops", "mu
 WORDS = ["article", "notes", "caching", "python", "design"]
 CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 SIGNED_IN = b">Sign out</button>"
+SIGN_IN_PATH = "/accounts/login/"
 
 
 @dataclass
@@ -120,7 +121,11 @@ class Client(threading.Thread):
     def fetch(self, step, method, path, expect=(200,), form=None, headers=None, signed_in=False):
         started = self.clock()
         status, response_headers, body, detail = self.browser.request(method, path, form, headers)
-        signed_out = signed_in and status == 200 and SIGNED_IN not in body
+        # Signed out shows as an anonymous page, or as a redirect to the sign-in page.
+        signed_out = signed_in and (
+            (status == 200 and SIGNED_IN not in body)
+            or (status == 302 and response_headers.get("Location", "").startswith(SIGN_IN_PATH))
+        )
         ok = status in expect and not signed_out
         self.record(
             Sample(
@@ -190,7 +195,7 @@ class Client(threading.Thread):
             "description": "Saved while the fault drills ran.",
             "tags": " ".join(self.rng.sample(TAGS, 2)),
         }
-        status, headers, _ = self.fetch("add", "POST", "/add/", (302,), form)
+        status, headers, _ = self.fetch("add", "POST", "/add/", (302,), form, signed_in=True)
         # Acknowledged: the site said it saved it (to the poster's profile, not to sign-in).
         if status == 302 and headers.get("Location", "").startswith(f"/u/{self.username}/"):
             self.acknowledged.append(url)
