@@ -115,6 +115,7 @@ class Client(threading.Thread):
         # Members and posters each use their own accounts (posters from the end of the list).
         index = number if persona != "poster" else len(site.members) - 1 - number
         self.username = site.members[index % len(site.members)]
+        self.password = PASSWORD
         self.acknowledged: list[str] = []
         self.signed_in = False
 
@@ -144,7 +145,7 @@ class Client(threading.Thread):
         form = {
             "csrfmiddlewaretoken": token.group(1).decode(),
             "username": self.username,
-            "password": PASSWORD,
+            "password": self.password,
         }
         status, _, _ = self.fetch("sign-in", "POST", "/accounts/login/", (302,), form)
         self.signed_in = status == 302

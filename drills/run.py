@@ -238,9 +238,7 @@ def drill_session_store(stack, site, seconds):
     started = run.clock()
     run.wait()
     prober.join(timeout=30)
-    verdict = judge_session_store(
-        run.samples, prober.results(), stopped=stopped, started=started
-    )
+    verdict = judge_session_store(run.samples, prober.results(), stopped=stopped, started=started)
     return run, verdict
 
 
