@@ -122,7 +122,8 @@ def judge_session_store(
             f"anonymous requests not 200: {len(anonymous_bad)} of "
             f"{sum(s.persona == 'anonymous' for s in samples)}",
             f"sign-in while down: {len(during_503)} of {len(during)} answered 503",
-            f"500 or no answer: {len(crashes)}",
+            f"500 or no answer: {len(crashes)} "
+            + ", ".join(f"{s.step} {s.status or s.detail} at t={s.started:.1f} s" for s in crashes),
             f"failures after its return: {len(late)} {late_kinds if late else ''}".strip(),
             f"recovered {recovery:.2f} s after its return (first sign-in at "
             f"{first_sign_in.ended - started:.2f} s)"
