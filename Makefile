@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SERVICES := scripts/services
 
-.PHONY: run test lint check migrations-check services-up services-down
+.PHONY: run test lint check migrations-check services-up services-down load drills
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -46,3 +46,11 @@ services-up:
 services-down:
 	$(SERVICES) down
 	$(SERVICES) down --profile test
+
+# The load test and the fault drills (docs/reliability.md) run on services of their own (profile
+# `drills`), which they stop and restart at will; both stop them when done.
+load: $(STAMP)
+	$(PY) -m drills.load; status=$$?; $(SERVICES) down --profile drills; exit $$status
+
+drills: $(STAMP)
+	$(PY) -m drills.run; status=$$?; $(SERVICES) down --profile drills; exit $$status

@@ -1,7 +1,8 @@
 """Where `scripts/services` runs PostgreSQL and memcached on this machine.
 
 Development and tests get separate ports and databases, so running the suite never touches the
-development data. `KWIPPY_PORT_OFFSET` shifts every port, for running two checkouts side by side.
+development data; the fault drills (`drills/`) get a third set, which they stop and restart at will.
+`KWIPPY_PORT_OFFSET` shifts every port, for running two checkouts side by side.
 This module imports nothing from Django: the services script reads it too.
 """
 
@@ -38,11 +39,15 @@ def _offset() -> int:
 
 
 def profile(name: str) -> LocalServices:
-    """Return the ports and database of the `dev` or `test` profile."""
+    """Return the ports and database of the `dev`, `test` or `drills` profile."""
     offset = _offset()
-    # The two profiles sit 10,000 ports apart, so no offset up to 1000 makes them collide, and all
-    # stay below 32768, where Linux hands out no ephemeral ports: a busy client's outgoing
-    # connection can never hold a service's port when the service starts.
-    base = {"dev": (25432, 11311, 11300), "test": (15432, 21411, 21400)}[name]
+    # No two ranges overlap for offsets up to 1000, and all stay below 32768, where Linux hands out
+    # no ephemeral ports: a busy client's outgoing connection can never hold a service's port when
+    # the service starts. (The drills' gunicorn listens on 28600 + offset.)
+    base = {
+        "dev": (25432, 11311, 11300),
+        "test": (15432, 21411, 21400),
+        "drills": (17432, 19411, 19400),
+    }[name]
     pg, objects, sessions = (port + offset for port in base)
     return LocalServices(name, pg, objects, sessions, database="kwippy")

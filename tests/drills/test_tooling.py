@@ -1,0 +1,106 @@
+"""The load clients against a live kwippy, and the drills' verdicts on made-up timelines."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from drills.load import Client, Sample, Site, personas, summarize
+from drills.run import judge_object_cache, judge_postgres, judge_session_store, judge_worker
+from kwippy.posts.models import Post
+from tests.conftest import PASSWORD
+
+
+def _client(live_server, persona: str, username: str, samples: list) -> Client:
+    site = Site(port=urlsplit(live_server.url).port, members=[username], readers={}, links=[])
+    client = Client(persona, 0, site, lambda: 0.0, 60.0, samples.append)
+    client.username, client.password = username, PASSWORD
+    return client
+
+
+def test_a_member_signs_in_through_the_form_and_notices_being_signed_out(live_server, alice):
+    samples: list[Sample] = []
+    client = _client(live_server, "member", "alice", samples)
+    assert client.sign_in()
+    client.fetch("settings", "GET", "/settings/", signed_in=True)
+    assert samples[-1].ok
+    assert not samples[-1].signed_out
+    client.browser.cookies.pop("sessionid")
+    client.fetch("settings", "GET", "/settings/", signed_in=True)
+    assert samples[-1].signed_out
+    assert not samples[-1].ok
+    assert not client.signed_in
+
+
+def test_a_poster_saves_with_the_csrf_token_and_counts_what_was_acknowledged(live_server, alice):
+    samples: list[Sample] = []
+    client = _client(live_server, "poster", "alice", samples)
+    assert client.sign_in()
+    client.step_poster()
+    assert [s.step for s in samples][-2:] == ["add form", "add"]
+    assert all(s.ok for s in samples)
+    assert len(client.acknowledged) == 1
+    assert Post.objects.filter(user=alice, link__url=client.acknowledged[0]).exists()
+
+
+def test_the_clients_follow_the_mix():
+    mix = personas(50)
+    assert len(mix) == 50
+    assert {name: mix.count(name) for name in set(mix)} == {
+        "anonymous": 20,
+        "member": 15,
+        "poster": 5,
+        "feed": 10,
+    }
+
+
+def _sample(started: float, status: int = 200, *, persona="anonymous", step="home", **extra):
+    ok = extra.pop("ok", status == 200)
+    return Sample(started, 0.1, persona, step, status, ok, **extra)
+
+
+def test_summary_counts_errors_and_the_rate():
+    summary = summarize([_sample(1.0), _sample(2.0, 500), _sample(3.0)], seconds=2.0)
+    assert (summary.requests, summary.errors, summary.per_second) == (3, 1, 1.5)
+    assert summary.error_kinds == {"home: 500": 1}
+
+
+def test_the_object_cache_drill_fails_when_someone_is_signed_out():
+    calm = [_sample(t) for t in range(20)]
+    assert judge_object_cache(calm, stopped=10, started=10.1).passed
+    signed_out = _sample(11, persona="member", ok=False, signed_out=True)
+    assert not judge_object_cache([*calm, signed_out], stopped=10, started=10.1).passed
+
+
+def test_the_session_store_drill_wants_503_while_down_and_200_for_anonymous_pages():
+    samples = [_sample(t) for t in range(30)]
+    probes = [_sample(t, 503, step="sign-in probe", ok=False) for t in (11, 12, 15)]
+    probes.append(_sample(21, 302, step="sign-in probe", ok=True))
+    assert judge_session_store(samples, probes, stopped=10, started=20).passed
+    wrong = [*samples, _sample(15, 500)]
+    assert not judge_session_store(wrong, probes, stopped=10, started=20).passed
+    signed_in_while_down = [*probes[:2], _sample(15, 302, step="sign-in probe"), probes[-1]]
+    assert not judge_session_store(samples, signed_in_while_down, stopped=10, started=20).passed
+    slow = [*probes[:-1], _sample(27, 302, step="sign-in probe", ok=True)]
+    assert not judge_session_store(samples, slow, stopped=10, started=20).passed
+
+
+@pytest.mark.parametrize(
+    ("failure_at", "stored", "passes"),
+    [(11.0, {"a", "b"}, True), (25.0, {"a", "b"}, False), (11.0, {"a"}, False)],
+)
+def test_the_postgres_drill_allows_errors_only_around_the_outage_and_no_lost_post(
+    failure_at, stored, passes
+):
+    samples = [_sample(t) for t in range(30)] + [_sample(failure_at, 500)]
+    verdict = judge_postgres(
+        samples, stopped=10, started=12, acknowledged=["a", "b"], stored=stored
+    )
+    assert verdict.passed is passes
+
+
+def test_the_worker_drill_allows_only_the_request_in_flight_to_fail():
+    in_flight = _sample(9.95, 0, detail="RemoteDisconnected")
+    samples = [_sample(t) for t in range(20)]
+    assert judge_worker([*samples, in_flight], killed=10, replaced=10.2).passed
+    assert not judge_worker([*samples, in_flight, _sample(12, 0)], killed=10, replaced=10.2).passed
+    assert not judge_worker(samples, killed=10, replaced=None).passed
