@@ -15,5 +15,5 @@ urlpatterns = [
     path("settings/sessions/", include("kwippy.sessions.urls")),
 ]
 
-# A session store outage met outside a view (in a middleware) answers 503, not 500.
-handler500 = "kwippy.sessions.views.server_error"
+# Outages (the session store, the database) answer 503 with Retry-After; anything else our 500.
+handler500 = "kwippy.core.views.server_error"

@@ -1,14 +1,10 @@
-import sys
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from kwippy.sessions.exceptions import SessionStoreUnavailable
 from kwippy.sessions.index import session_end, session_end_others, session_list_for_request
 
 RETRY_AFTER_SECONDS = 5
@@ -20,13 +16,6 @@ def unavailable_response(request):
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
-
-
-def server_error(request):
-    """Answer a session store outage met outside a view with 503, anything else with 500."""
-    if isinstance(sys.exception(), SessionStoreUnavailable):
-        return unavailable_response(request)
-    return defaults.server_error(request)
 
 
 @never_cache

@@ -46,4 +46,4 @@ urlpatterns = [
     *site_urlpatterns,
 ]
 
-handler500 = "kwippy.sessions.views.server_error"
+handler500 = "kwippy.core.views.server_error"
