@@ -137,7 +137,8 @@ AUTH_USER_MODEL = "accounts.User"
 PYMEMCACHE = "django.core.cache.backends.memcached.PyMemcacheCache"
 CACHES = {
     "default": {
-        "BACKEND": PYMEMCACHE,
+        # Django's pymemcache backend, with connections kept between requests.
+        "BACKEND": "kwippy.core.cache.ObjectCache",
         "LOCATION": parse_memcached_url(
             "OBJECT_CACHE_URL", env_str("OBJECT_CACHE_URL", DEV.object_cache_url)
         ),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kwippy.core.responses import bad_request, safe_next
-from kwippy.posts import access, selectors, services
+from kwippy.posts import access, selectors, services, timeline
 from kwippy.posts.forms import PostAddForm, PostEditForm
 from kwippy.posts.normalize import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
 from kwippy.posts.pagination import BadCursor, page_size, paginate_ranked, paginate_recent
@@ -30,11 +30,11 @@ def home(request):
     """Show the network timeline to a signed-in person, everyone's public posts otherwise."""
     try:
         if request.user.is_authenticated:
-            page = selectors.network_page(
-                user=request.user, cursor=_cursor(request), size=page_size()
+            post_list = timeline.network_list_html(
+                request=request, user=request.user, cursor=_cursor(request), size=page_size()
             )
-        else:
-            page = _recent_page(request, selectors.public_recent_posts())
+            return render(request, "posts/home.html", {"post_list": post_list})
+        page = _recent_page(request, selectors.public_recent_posts())
     except BadCursor:
         return bad_request(request, "That page address is not valid.")
     return render(request, "posts/home.html", {"page": page})
