@@ -44,7 +44,8 @@ def section(result: dict, title: str) -> list[str]:
         f"- machine: {machine['cpu_model']}, {machine['cores']} cores, "
         f"{machine['memory_gb']} GB memory, {machine['platform']}, Python {machine['python']}, "
         f"PostgreSQL {machine.get('postgresql', '?')}",
-        f"- load average (1, 5, 15 min): {before} before, {after} after",
+        f"- load average (1, 5, 15 min): {', '.join(map(str, before))} before, "
+        f"{', '.join(map(str, after))} after",
         "",
     ]
     bench = result["benchmarks"]
@@ -111,20 +112,23 @@ def section(result: dict, title: str) -> list[str]:
         lines += [
             "### Pages at scale",
             "",
-            f"Over HTTP from gunicorn ({first['served_by']}), one request at a time, "
+            f"Over HTTP ({first['served_by']}), one request at a time, "
             f"{first['pages']['home (visitor)']['requests']} requests per page and size with "
             f"random people, tags of every frequency, links and search words. Largest data set: "
             f"{data}. p50 / p95 in ms; growth is each size's p95 over the "
             f"{posts(sizes[0])} p95. The goal is a p95 under {first['goal_ms']:.0f} ms.",
             "",
-            "| page | "
-            + " | ".join(f"{posts(size)} posts p50 / p95" for size in sizes)
-            + " | "
-            + " | ".join(f"growth {posts(size)}" for size in sizes[1:])
+            "| "
+            + " | ".join(
+                [
+                    "page",
+                    *(f"{posts(size)} posts p50 / p95" for size in sizes),
+                    *(f"growth {posts(size)}" for size in sizes[1:]),
+                ]
+            )
             + " |",
-            "| --- | " + " | ".join("---:" for _ in sizes) + "".join(" | ---:" for _ in sizes[1:]),
+            "| --- |" + " ---: |" * (2 * len(sizes) - 1),
         ]
-        lines[-1] += " |"
         for page in [*PAGES, *(p for p in first["pages"] if p not in PAGES)]:
             if page not in first["pages"]:
                 continue

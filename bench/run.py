@@ -45,11 +45,11 @@ RESULTS = ROOT / "bench" / "results"
 DOCUMENT = ROOT / "docs" / "performance.md"
 PLANS = {
     "quick": {
-        "sessions": ["--engines", "db,kwippy,cache", "--rounds", "3", "--seconds", "1"],
+        "sessions": ["--engines", "db,kwippy,cache", "--rounds", "4", "--seconds", "1"],
         "basic_auth": ["--rounds", "20"],
         "feeds": ["--rounds", "30"],
         "page_sizes": [10_000],
-        "page_requests": 40,
+        "page_requests": 100,
         "import_export": ["--bookmarks", "10000", "--repeat", "3", "--per-post", "200"],
     },
     "full": {
