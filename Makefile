@@ -4,7 +4,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SERVICES := scripts/services
 
-.PHONY: run test lint check migrations-check services-up services-down load drills
+.PHONY: run test lint check migrations-check services-up services-down load drills bench \
+	bench-quick bench-tools
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -36,6 +37,20 @@ check: $(STAMP)
 	DEBUG=0 HTTPS=1 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=kwippy.example CSRF_TRUSTED_ORIGINS=https://kwippy.example \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+# Benchmarks: gunicorn and the dev services, in databases of their own (kwippy_bench*). Results go
+# to bench/results/ (JSON) and docs/performance.md. Without wrk the session engines are skipped.
+bench: $(STAMP) bench-tools
+	$(SERVICES) up
+	$(PY) bench/run.py
+
+bench-quick: $(STAMP) bench-tools
+	$(SERVICES) up
+	$(PY) bench/run.py --quick
+
+# wrk drives the session benchmark: installed with apt-get as root; otherwise say how, and go on.
+bench-tools:
+	-@$(SERVICES) bench-tools
 
 migrations-check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run

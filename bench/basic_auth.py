@@ -1,6 +1,7 @@
 """Benchmark: what HTTP Basic costs a feed poll, side by side with an anonymous feed.
 
     KWIPPY_PORT_OFFSET=N .venv/bin/python bench/basic_auth.py [--profile dev|test] [--rounds 60]
+                                                               [--json results.json]
 
 Serves bench/urls.py (a public feed and a Basic-guarded private feed of 50 posts each) with
 gunicorn under DEBUG=0, against the real PostgreSQL and memcached that `scripts/services up
@@ -14,10 +15,12 @@ gunicorn under DEBUG=0, against the real PostgreSQL and memcached that `scripts/
 
 and the script prints the median of each and its ratio to the anonymous poll. The goal is an
 app-password poll under 1.5x the anonymous one. A script, not a test: it asserts nothing about time.
+`--json` also writes the figures as data (bench/run.py reads them).
 """
 
 import argparse
 import http.client
+import json
 import os
 import secrets
 import statistics
@@ -128,6 +131,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", choices=["dev", "test"], default="dev")
     parser.add_argument("--rounds", type=int, default=60)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     services = profile(args.profile)
     env = _environment(services)
@@ -181,15 +185,36 @@ def main() -> None:
         server.wait(timeout=10)
 
     hasher = settings.PASSWORD_HASHERS[0].rsplit(".", 1)[1]
-    print(
-        f"Basic auth feed polls: gunicorn (2 workers, DEBUG=0), {hasher}, "
-        f"{args.rounds} rounds, 50-item RSS feeds, medians"
-    )
     baseline = statistics.median(timings["anonymous, public feed"])
-    for name, samples in timings.items():
-        median = statistics.median(samples)
-        print(f"  {name:32} {median * 1000:8.2f} ms   {median / baseline:6.2f}x anonymous")
-    ratio = statistics.median(timings["app password, private feed"]) / baseline
+    result = {
+        "workers": 2,
+        "hasher": hasher,
+        "rounds": args.rounds,
+        "feed_items": 50,
+        "polls": {
+            name: {
+                "median_ms": round(statistics.median(samples) * 1000, 3),
+                "ratio_to_anonymous": round(statistics.median(samples) / baseline, 3),
+            }
+            for name, samples in timings.items()
+        },
+    }
+    print_table(result)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+
+
+def print_table(result: dict) -> None:
+    print(
+        f"Basic auth feed polls: gunicorn ({result['workers']} workers, DEBUG=0), "
+        f"{result['hasher']}, {result['rounds']} rounds, 50-item RSS feeds, medians"
+    )
+    for name, figures in result["polls"].items():
+        print(
+            f"  {name:32} {figures['median_ms']:8.2f} ms   "
+            f"{figures['ratio_to_anonymous']:6.2f}x anonymous"
+        )
+    ratio = result["polls"]["app password, private feed"]["ratio_to_anonymous"]
     verdict = "met" if ratio < 1.5 else "NOT met"
     print(f"goal: app-password poll < 1.5x anonymous: {ratio:.2f}x, {verdict}")
 

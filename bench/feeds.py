@@ -1,6 +1,7 @@
 """Benchmark: what a feed poll costs, full or answered "not modified", side by side in one run.
 
     KWIPPY_PORT_OFFSET=N .venv/bin/python bench/feeds.py [--profile dev|test] [--rounds 100]
+                                                          [--json results.json]
 
 Serves the real site (config.urls) with gunicorn under DEBUG=0, against the real PostgreSQL and
 memcached that `scripts/services up --profile …` started, on the bench database and data of
@@ -13,11 +14,13 @@ bench/basic_auth.py (four people, 240 posts, a third of them private). Each roun
     private, 304           the same with the ETag the reader already has
 
 and prints the median of each and the ratios that matter. The goal: a 304 poll costs under a
-third of a full feed. A script, not a test: it asserts nothing about time.
+third of a full feed. A script, not a test: it asserts nothing about time. `--json` also writes
+the figures as data (bench/run.py reads them).
 """
 
 import argparse
 import http.client
+import json
 import os
 import statistics
 import subprocess
@@ -45,6 +48,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", choices=["dev", "test"], default="dev")
     parser.add_argument("--rounds", type=int, default=100)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     services = profile(args.profile)
     env = _environment(services, settings_module="config.settings")
@@ -91,22 +95,38 @@ def main() -> None:
         server.wait(timeout=10)
 
     medians = {name: statistics.median(samples) for name, samples in timings.items()}
+    ratios = {
+        "private 304 / private full": ("private, 304", "private, app password"),
+        "public 304 / public built": ("public, 304", "public, built"),
+        "public 304 / public cached": ("public, 304", "public, cached"),
+    }
+    result = {
+        "workers": 2,
+        "rounds": args.rounds,
+        "feed_items": 50,
+        "polls": {name: {"median_ms": round(median * 1000, 3)} for name, median in medians.items()},
+        "ratios": {
+            label: round(medians[part] / medians[whole], 3)
+            for label, (part, whole) in ratios.items()
+        },
+    }
+    print_table(result)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+
+
+def print_table(result: dict) -> None:
     print(
-        f"Feed polls: gunicorn (2 workers, DEBUG=0), {args.rounds} rounds, "
+        f"Feed polls: gunicorn ({result['workers']} workers, DEBUG=0), {result['rounds']} rounds, "
         "50-item RSS feeds, medians"
     )
-    for name, median in medians.items():
-        print(f"  {name:24} {median * 1000:8.2f} ms")
-    ratios = [
-        ("private 304 / private full", medians["private, 304"], medians["private, app password"]),
-        ("public 304 / public built", medians["public, 304"], medians["public, built"]),
-        ("public 304 / public cached", medians["public, 304"], medians["public, cached"]),
-    ]
-    for label, part, whole in ratios:
-        print(f"  {label:28} {part / whole:5.2f}")
-    for label, part, whole in ratios[:2]:
-        verdict = "met" if part / whole < 1 / 3 else "NOT met"
-        print(f"goal: {label} < 0.33: {part / whole:.2f}, {verdict}")
+    for name, figures in result["polls"].items():
+        print(f"  {name:24} {figures['median_ms']:8.2f} ms")
+    for label, ratio in result["ratios"].items():
+        print(f"  {label:28} {ratio:5.2f}")
+    for label in ("private 304 / private full", "public 304 / public built"):
+        ratio = result["ratios"][label]
+        print(f"goal: {label} < 0.33: {ratio:.2f}, {'met' if ratio < 1 / 3 else 'NOT met'}")
 
 
 def _etag(path: str, authorization: str | None) -> str:

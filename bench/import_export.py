@@ -2,16 +2,19 @@
 
     scripts/services up && python manage.py migrate
     python bench/import_export.py [--bookmarks 100000] [--repeat 1] [--per-post 1000]
+                                  [--json results.json]
 
 Generates a bookmark file shaped like a long-lived account (folders, tags, descriptions, private
 and to-read marks, a few duplicates and unsafe URLs), imports it into a fresh user, imports it
 again (the no-change path), exports it back, and times each step. For scale it also times the
 one-post-at-a-time services on a sample, and the parser alone. The user and their links are
-deleted at the end. A script, not a test: it prints times, it asserts none.
+deleted at the end. A script, not a test: it prints times, it asserts none. `--json` also writes
+the figures as data (bench/run.py reads them).
 """
 
 import argparse
 import contextlib
+import json
 import os
 import random
 import statistics
@@ -175,6 +178,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs per step; medians printed")
     parser.add_argument("--per-post", type=int, default=1000, help="sample for the slow path")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     options = parser.parse_args()
     run = f"{int(time.time())}"
 
@@ -257,6 +261,35 @@ def main() -> None:
             f"{per_post * 1000:.2f} ms each, {per_post * parsed:.0f} s for the file; "
             f"the batched import is {per_post / batched:.1f}x faster per bookmark"
         )
+    if options.json:
+
+        def step(times: list[float], count: int, goal: float | None = None) -> dict:
+            median = statistics.median(times)
+            return {
+                "median_s": round(median, 3),
+                "runs_s": [round(t, 3) for t in times],
+                "bookmarks_per_second": round(count / median) if median else None,
+                "goal_s": goal,
+            }
+
+        result = {
+            "bookmarks": options.bookmarks,
+            "file_mb": round(size / 1e6, 1),
+            "runs": options.repeat,
+            "read": result.read,
+            "imported": result.imported,
+            "exported": len(exported),
+            "same_urls": same,
+            "steps": {
+                "parse only (no database)": step(parse_times, parsed),
+                "import into a fresh user": step(import_times, parsed, IMPORT_GOAL),
+                "import the same file again": step(again_times, parsed),
+                "export": step(export_times, posts, EXPORT_GOAL),
+            },
+            "one_post_create_ms": round(per_post * 1000, 3),
+            "batched_speedup_per_bookmark": round(per_post / batched, 1),
+        }
+        options.json.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":

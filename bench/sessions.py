@@ -2,6 +2,7 @@
 """Benchmark kwippy's session engine against Django's, on signed-in pages under gunicorn.
 
     python bench/sessions.py [--profile dev|test] [--rounds 8] [--seconds 2] [--engines db,kwippy,…]
+                             [--json results.json]
 
 Serves the same two signed-in pages, a minimal one (`/bench/minimal/`: the session and the user,
 nothing else) and the home timeline with 20 posts, once per session engine: kwippy's, Django's
@@ -12,9 +13,11 @@ second of each and its ratio to `db`.
 
 Needs the local services (`scripts/services up`; `--profile test` for the test ones) and `wrk`
 (Debian: `apt-get install wrk`). It works in its own database, `kwippy_bench`, on that PostgreSQL.
+`--json` also writes the figures as data (bench/run.py reads them).
 """
 
 import argparse
+import json
 import os
 import re
 import secrets
@@ -33,7 +36,8 @@ from config.local_services import profile  # noqa: E402
 
 ENGINES = ["db", "kwippy", "cache", "cached_db", "signed_cookies", "none"]
 PAGES = {"minimal": "/bench/minimal/", "home": "/"}
-BASE_PORT = 18700
+# Shifted like every other port, so that two checkouts can bench side by side.
+BASE_PORT = 18700 + int(os.environ.get("KWIPPY_PORT_OFFSET") or 0)
 DATABASE = "kwippy_bench"
 SETUP_CODE = """
 import django
@@ -154,16 +158,8 @@ def wrk(port: int, path: str, cookie: str, seconds: float, connections: int) -> 
     return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--profile", choices=["dev", "test"], default="dev")
-    parser.add_argument("--rounds", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=2)
-    parser.add_argument("--connections", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--verbose", action="store_true", help="print every measurement")
-    parser.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset")
-    args = parser.parse_args()
+def measure(args) -> dict:
+    """Run the rounds; return the settings, and per engine and page the rates and ratios."""
     engines = [engine for engine in ENGINES if engine in args.engines.split(",")]
     if "db" not in engines:
         sys.exit("bench: the ratios need the db engine")
@@ -174,7 +170,9 @@ def main() -> None:
     create_database(args)
     run_django(env, "db", "migrate", "manage.py", "migrate", "--noinput", "-v0")
     cookies = {
-        engine: run_django(env, engine, "sign-in", "-c", SETUP_CODE) for engine in ENGINES[:-1]
+        engine: run_django(env, engine, "sign-in", "-c", SETUP_CODE)
+        for engine in engines
+        if engine != "none"
     }
     cookies["none"] = ""
 
@@ -226,23 +224,62 @@ def main() -> None:
         for _, process in servers.values():
             process.wait(timeout=30)
 
-    print(
-        f"session engines, signed in: gunicorn {args.workers} sync workers, "
-        f"wrk -c{args.connections}, {args.rounds} alternating rounds of {args.seconds:g}s; "
-        "median requests/s, and median of each round's ratio to db"
-    )
-    print(f"{'engine':<16}{'minimal page':>24}{'home, 20 posts':>24}")
+    figures: dict[str, dict] = {}
     for engine in engines:
-        cells = []
         for page in PAGES:
             rates = results.get((engine, page))
             if rates is None:
-                cells.append(f"{'—':>24}")
                 continue
             ratios = [rate / db for rate, db in zip(rates, results[("db", page)], strict=True)]
-            rate, ratio = statistics.median(rates), statistics.median(ratios)
+            figures.setdefault(engine, {})[page] = {
+                "median_requests_per_second": round(statistics.median(rates), 1),
+                "median_ratio_to_db": round(statistics.median(ratios), 3),
+                "requests_per_second": [round(rate, 1) for rate in rates],
+            }
+    return {
+        "workers": args.workers,
+        "connections": args.connections,
+        "rounds": args.rounds,
+        "seconds": args.seconds,
+        "pages": PAGES,
+        "engines": figures,
+    }
+
+
+def print_table(result: dict) -> None:
+    print(
+        f"session engines, signed in: gunicorn {result['workers']} sync workers, "
+        f"wrk -c{result['connections']}, {result['rounds']} alternating rounds of "
+        f"{result['seconds']:g}s; median requests/s, and median of each round's ratio to db"
+    )
+    print(f"{'engine':<16}{'minimal page':>24}{'home, 20 posts':>24}")
+    for engine, pages in result["engines"].items():
+        cells = []
+        for page in PAGES:
+            figures = pages.get(page)
+            if figures is None:
+                cells.append(f"{'—':>24}")
+                continue
+            rate, ratio = figures["median_requests_per_second"], figures["median_ratio_to_db"]
             cells.append(f"{rate:>14.0f} ({ratio:4.2f}x)")
         print(f"{engine:<16}{''.join(cells)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--profile", choices=["dev", "test"], default="dev")
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=2)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--verbose", action="store_true", help="print every measurement")
+    parser.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    result = measure(args)
+    print_table(result)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,200 @@
+"""Turn bench/run.py's JSON results into docs/performance.md (standard library only)."""
+
+import json
+from pathlib import Path
+
+PAGES = ["home (visitor)", "home (signed in)", "profile", "tag", "url", "search"]
+
+
+def growth(by_size: dict[str, dict]) -> dict[str, dict[str, float]]:
+    """Return, per page, each size's p95 as a multiple of the smallest size's p95."""
+    sizes = sorted(by_size, key=int)
+    smallest = by_size[sizes[0]]["pages"]
+    table: dict[str, dict[str, float]] = {}
+    for page, figures in smallest.items():
+        base = figures["p95_ms"]
+        table[page] = {
+            size: round(by_size[size]["pages"][page]["p95_ms"] / base, 2)
+            for size in sizes
+            if page in by_size[size]["pages"] and base
+        }
+    return table
+
+
+def newest(results: Path, kind: str) -> dict | None:
+    files = sorted(results.glob(f"*-{kind}.json"))
+    return json.loads(files[-1].read_text()) if files else None
+
+
+def posts(size: str) -> str:
+    n = int(size)
+    return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
+
+
+def section(result: dict, title: str) -> list[str]:
+    machine = result["machine"]
+    before, after = machine["load_average_before"], machine["load_average_after"]
+    lines = [
+        f"## {title}",
+        "",
+        f"- date: {result['date']}; commit {result['commit'] or 'unknown'}; took "
+        f"{result['seconds_taken'] / 60:.1f} min",
+        f"- command: `{result['command']}` against the `{result['services']}` services "
+        "(`scripts/services`), gunicorn with `DEBUG=0`",
+        f"- machine: {machine['cpu_model']}, {machine['cores']} cores, "
+        f"{machine['memory_gb']} GB memory, {machine['platform']}, Python {machine['python']}, "
+        f"PostgreSQL {machine.get('postgresql', '?')}",
+        f"- load average (1, 5, 15 min): {', '.join(map(str, before))} before, "
+        f"{', '.join(map(str, after))} after",
+        "",
+    ]
+    bench = result["benchmarks"]
+
+    sessions = bench.get("session_engines", {})
+    lines += ["### Session engines, signed in", ""]
+    if "skipped" in sessions:
+        lines += [f"Skipped: {sessions['skipped']}.", ""]
+    elif sessions:
+        lines += [
+            f"gunicorn {sessions['workers']} sync workers, wrk with {sessions['connections']} "
+            f"connections, {sessions['rounds']} alternating rounds of {sessions['seconds']:g} s. "
+            "Median requests per second, and the median of each round's ratio to Django's `db`.",
+            "",
+            "| engine | minimal page, req/s | ratio to db | home (20 posts), req/s | ratio to db |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        names = {"kwippy": "kwippy (ours)", "db": "Django `db`", "cache": "Django `cache`"}
+        for engine, pages in sessions["engines"].items():
+            cells = []
+            for page in ("minimal", "home"):
+                figures = pages.get(page)
+                cells += (
+                    [
+                        f"{figures['median_requests_per_second']:.0f}",
+                        f"{figures['median_ratio_to_db']:.2f}x",
+                    ]
+                    if figures
+                    else ["—", "—"]
+                )
+            lines.append(f"| {names.get(engine, f'`{engine}`')} | " + " | ".join(cells) + " |")
+        lines.append("")
+
+    basic, feeds = bench.get("feed_polls_basic_auth"), bench.get("feed_polls_304")
+    if basic and feeds:
+        lines += [
+            "### Feed polls",
+            "",
+            f"gunicorn {basic['workers']} workers, 50-item RSS feeds, one poll at a time; "
+            f"medians of {basic['rounds']} rounds (Basic auth, {basic['hasher']}) and "
+            f"{feeds['rounds']} rounds (304s).",
+            "",
+            "| poll | median ms | ratio to anonymous |",
+            "| --- | ---: | ---: |",
+        ]
+        for name, figures in basic["polls"].items():
+            lines.append(
+                f"| {name} | {figures['median_ms']:.2f} | {figures['ratio_to_anonymous']:.2f}x |"
+            )
+        lines += ["", "| poll | median ms |", "| --- | ---: |"]
+        for name, figures in feeds["polls"].items():
+            lines.append(f"| {name} | {figures['median_ms']:.2f} |")
+        lines += ["", "| ratio | value |", "| --- | ---: |"]
+        for label, ratio in feeds["ratios"].items():
+            lines.append(f"| {label} | {ratio:.2f} |")
+        lines.append("")
+
+    pages = bench.get("pages_at_scale")
+    if pages:
+        sizes = sorted(pages["sizes"], key=int)
+        largest = pages["sizes"][sizes[-1]]
+        first = pages["sizes"][sizes[0]]
+        data = ", ".join(f"{value:,} {name}" for name, value in largest["data"].items())
+        lines += [
+            "### Pages at scale",
+            "",
+            f"Over HTTP ({first['served_by']}), one request at a time, "
+            f"{first['pages']['home (visitor)']['requests']} requests per page and size with "
+            f"random people, tags of every frequency, links and search words. Largest data set: "
+            f"{data}. p50 / p95 in ms; growth is each size's p95 over the "
+            f"{posts(sizes[0])} p95. The goal is a p95 under {first['goal_ms']:.0f} ms.",
+            "",
+            "| "
+            + " | ".join(
+                [
+                    "page",
+                    *(f"{posts(size)} posts p50 / p95" for size in sizes),
+                    *(f"growth {posts(size)}" for size in sizes[1:]),
+                ]
+            )
+            + " |",
+            "| --- |" + " ---: |" * (2 * len(sizes) - 1),
+        ]
+        for page in [*PAGES, *(p for p in first["pages"] if p not in PAGES)]:
+            if page not in first["pages"]:
+                continue
+            cells = []
+            for size in sizes:
+                figures = pages["sizes"][size]["pages"].get(page)
+                cells.append(
+                    f"{figures['p50_ms']:.1f} / {figures['p95_ms']:.1f}" if figures else "—"
+                )
+            for size in sizes[1:]:
+                ratio = pages["growth"].get(page, {}).get(size)
+                cells.append(f"{ratio:.2f}x" if ratio is not None else "—")
+            lines.append(f"| {page} | " + " | ".join(cells) + " |")
+        loads = ", ".join(
+            f"{posts(size)}: {pages['sizes'][size]['load_average_before']}" for size in sizes
+        )
+        lines += ["", f"Load average when each size started: {loads}.", ""]
+
+    portability = bench.get("import_export")
+    if portability:
+        lines += [
+            "### Import and export",
+            "",
+            f"{portability['bookmarks']:,} bookmarks ({portability['file_mb']} MB Netscape file; "
+            f"{portability['imported']:,} kept after duplicates and unsafe URLs), through the "
+            f"import and export services in one process, median of {portability['runs']} runs; "
+            f"exported URLs {'match' if portability['same_urls'] else 'DO NOT match'} the file's.",
+            "",
+            "| step | median s | bookmarks/s | goal |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        for name, figures in portability["steps"].items():
+            goal = f"< {figures['goal_s']:.0f} s" if figures["goal_s"] else ""
+            lines.append(
+                f"| {name} | {figures['median_s']:.2f} | {figures['bookmarks_per_second']:,} "
+                f"| {goal} |"
+            )
+        lines += [
+            "",
+            f"One `post_create` per bookmark costs {portability['one_post_create_ms']:.2f} ms: "
+            f"the batched import is {portability['batched_speedup_per_bookmark']}x faster per "
+            "bookmark.",
+            "",
+        ]
+    return lines
+
+
+def document(results: Path) -> str:
+    """Return docs/performance.md: the newest full run and the newest quick run."""
+    lines = [
+        "# Performance",
+        "",
+        "Written by `bench/run.py` from its JSON results in `bench/results/` (one file per run);",
+        "do not edit by hand. `make bench` runs everything at full size (10k, 100k and 1M posts,",
+        "100,000 bookmarks; it builds the large data sets once, then keeps them);",
+        "`make bench-quick` runs the same benchmarks small, in a few minutes. Every figure is a",
+        "median or percentile over many requests or rounds, never a single run, and the",
+        "comparisons (ratios) are measured side by side in the same run. A busy machine shifts",
+        "every figure: the load average is given with each run.",
+        "",
+    ]
+    full, quick = newest(results, "full"), newest(results, "quick")
+    if full:
+        lines += section(full, "Full run (`make bench`)")
+    else:
+        lines += ["## Full run (`make bench`)", "", "Not recorded yet.", ""]
+    if quick:
+        lines += section(quick, "Quick run (`make bench-quick`)")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""Run every benchmark under bench/ and record what they measured: `make bench`, `make bench-quick`.
+
+    KWIPPY_PORT_OFFSET=N .venv/bin/python bench/run.py [--quick] [--profile dev|test]
+
+Runs, against gunicorn (DEBUG=0) and the real PostgreSQL and memcached of the profile
+(`scripts/services up`, dev by default):
+
+    session engines   bench/sessions.py: ours, Django's db and cache, on signed-in pages (wrk)
+    feed polls        bench/basic_auth.py and bench/feeds.py: anonymous, app password, account
+                      password (first and repeat), 304
+    pages at scale    bench/pages.py over HTTP: p50/p95 per page at 10k, 100k and 1M posts
+    import/export     bench/import_export.py: 100,000 bookmarks in and out
+
+`--quick` runs the same with small sizes and few rounds (10k posts, 10,000 bookmarks), in a few
+minutes. Every benchmark works in databases of its own on the profile's cluster, never in the
+site's data: `kwippy_bench`, and `kwippy_bench_pages_<size>` seeded once by `seed_demo` and kept
+for later runs (a million posts takes minutes to build). The feed benchmark empties the profile's
+object cache. Each benchmark writes its figures as JSON; this script gathers them with the
+machine's facts into bench/results/<date>-<quick|full>.json and rewrites docs/performance.md
+from the newest quick and full results.
+"""
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import report  # noqa: E402
+from config.local_services import profile  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+DOCUMENT = ROOT / "docs" / "performance.md"
+PLANS = {
+    "quick": {
+        "sessions": ["--engines", "db,kwippy,cache", "--rounds", "4", "--seconds", "1"],
+        "basic_auth": ["--rounds", "20"],
+        "feeds": ["--rounds", "30"],
+        "page_sizes": [10_000],
+        "page_requests": 100,
+        "import_export": ["--bookmarks", "10000", "--repeat", "3", "--per-post", "200"],
+    },
+    "full": {
+        "sessions": ["--engines", "db,kwippy,cache", "--rounds", "8", "--seconds", "2"],
+        "basic_auth": ["--rounds", "60"],
+        "feeds": ["--rounds", "100"],
+        "page_sizes": [10_000, 100_000, 1_000_000],
+        "page_requests": 200,
+        "import_export": ["--bookmarks", "100000", "--repeat", "3", "--per-post", "1000"],
+    },
+}
+
+
+def say(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def machine() -> dict:
+    """Return the facts that make figures comparable: processor, cores, memory, load."""
+    facts = {
+        "cpu_model": platform.processor() or platform.machine(),
+        "cores": os.cpu_count(),
+        "memory_gb": None,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                facts["cpu_model"] = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                facts["memory_gb"] = round(int(line.split()[1]) / 1024 / 1024, 1)
+                break
+    except OSError:
+        pass  # not Linux: the platform module's answer stands
+    return facts
+
+
+def load_average() -> list[float]:
+    return [round(value, 2) for value in os.getloadavg()]
+
+
+def git_commit() -> str | None:
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    return result.stdout.strip() or None
+
+
+def environment(services, database: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "DATABASE_URL": services.database_url.rsplit("/", 1)[0] + f"/{database}",
+        "OBJECT_CACHE_URL": services.object_cache_url,
+        "SESSION_CACHE_URL": services.session_cache_url,
+    }
+
+
+def run(command: list[str], env: dict[str, str], what: str) -> None:
+    """Run a step with its output shown as it comes; stop the whole run if it fails."""
+    result = subprocess.run([sys.executable, *command], cwd=ROOT, env=env, check=False)
+    if result.returncode != 0:
+        sys.exit(f"bench: {what} failed (exit {result.returncode}); no results written")
+
+
+def postgres(services, sql: str, params: tuple = ()) -> list[tuple]:
+    import psycopg
+
+    url = services.database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+        cursor = conn.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def pages_database(services, size: int) -> dict[str, str]:
+    """Return the environment of a database holding `size` posts, building it when needed."""
+    name = f"kwippy_bench_pages_{size}"
+    env = environment(services, name)
+    exists = postgres(services, "SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+    if exists:
+        count = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import django; django.setup(); "
+                "from kwippy.posts.models import Post; print(Post.objects.count())",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        if count == str(size):
+            say(f"{name}: {size:,} posts already there, kept")
+            return env
+        say(f"{name}: holds {count or 'nothing usable'}, building it again")
+        postgres(services, f'DROP DATABASE "{name}" WITH (FORCE)')
+    postgres(services, f'CREATE DATABASE "{name}"')
+    run(["manage.py", "migrate", "--noinput", "-v0"], env, f"migrating {name}")
+    # A million posts, ten thousand people, fifty thousand tags; smaller sets in proportion.
+    people, tags = max(10, size // 100), max(100, size // 20)
+    say(f"{name}: seeding {size:,} posts, {people:,} people, {tags:,} tags")
+    run(
+        [
+            "manage.py",
+            "seed_demo",
+            "--users",
+            str(people),
+            "--posts",
+            str(size),
+            "--tags",
+            str(tags),
+        ],
+        env,
+        f"seeding {name}",
+    )
+    return env
+
+
+def benchmarks(plan: dict, args, services, scratch: Path) -> list[tuple[str, object]]:
+    """Return the steps of the run: a name and a function that returns its figures."""
+    profile_args = ["--profile", args.profile]
+    bench_env = environment(services, "kwippy_bench")
+
+    def script(name: str, extra: list[str], env=None) -> dict:
+        output = scratch / f"{name}.json"
+        run(
+            [f"bench/{name}.py", *profile_args, *extra, "--json", str(output)],
+            env or bench_env,
+            name,
+        )
+        return json.loads(output.read_text())
+
+    def sessions() -> dict:
+        if not shutil.which("wrk"):
+            message = "wrk is not installed (make bench-tools, or apt-get install wrk)"
+            say(f"session engines skipped: {message}")
+            return {"skipped": message}
+        return script("sessions", plan["sessions"])
+
+    def pages() -> dict:
+        by_size = {}
+        for size in plan["page_sizes"]:
+            env = pages_database(services, size)
+            output = scratch / f"pages-{size}.json"
+            say(f"pages at {size:,} posts: {plan['page_requests']} requests per page")
+            run(
+                [
+                    "bench/pages.py",
+                    "--gunicorn",
+                    "--requests",
+                    str(plan["page_requests"]),
+                    "--json",
+                    str(output),
+                ],
+                env,
+                f"pages at {size:,} posts",
+            )
+            by_size[str(size)] = json.loads(output.read_text())
+        return {"sizes": by_size, "growth": report.growth(by_size)}
+
+    def import_export() -> dict:
+        output = scratch / "import_export.json"
+        run(
+            ["bench/import_export.py", *plan["import_export"], "--json", str(output)],
+            bench_env,
+            "import_export",
+        )
+        return json.loads(output.read_text())
+
+    return [
+        ("session_engines", sessions),
+        ("feed_polls_basic_auth", lambda: script("basic_auth", plan["basic_auth"])),
+        ("feed_polls_304", lambda: script("feeds", plan["feeds"])),
+        ("pages_at_scale", pages),
+        ("import_export", import_export),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes and few rounds")
+    parser.add_argument("--profile", choices=["dev", "test"], default="dev")
+    args = parser.parse_args()
+    kind = "quick" if args.quick else "full"
+    plan = PLANS[kind]
+    services = profile(args.profile)
+    started = datetime.now(UTC)
+    result = {
+        "kind": kind,
+        "date": started.isoformat(timespec="seconds"),
+        "command": shlex.join(["bench/run.py", *sys.argv[1:]]),
+        "commit": git_commit(),
+        "services": args.profile,
+        "machine": {**machine(), "load_average_before": load_average()},
+        "plan": plan,
+        "benchmarks": {},
+    }
+    say(f"{kind} run on {result['machine']['cores']} cores, load {load_average()[0]}")
+    bench_env = environment(services, "kwippy_bench")
+    # DEBUG=0 serves hashed static file names: the manifest must exist, even on a fresh clone.
+    run(["manage.py", "collectstatic", "--noinput", "-v0"], bench_env, "collectstatic")
+    postgres_version = postgres(services, "SHOW server_version")[0][0]
+    result["machine"]["postgresql"] = postgres_version
+    with tempfile.TemporaryDirectory() as scratch:
+        steps = benchmarks(plan, args, services, Path(scratch))
+        for number, (name, step) in enumerate(steps, start=1):
+            label = f"[{number}/{len(steps)}] {name.replace('_', ' ')}"
+            say(label)
+            step_started = time.monotonic()
+            figures = step()
+            figures["seconds_taken"] = round(time.monotonic() - step_started, 1)
+            result["benchmarks"][name] = figures
+            say(f"{label} done in {figures['seconds_taken']} s")
+    result["machine"]["load_average_after"] = load_average()
+    result["seconds_taken"] = round((datetime.now(UTC) - started).total_seconds(), 1)
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{started.strftime('%Y-%m-%dT%H%M%SZ')}-{kind}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    DOCUMENT.write_text(report.document(RESULTS))
+    say(f"results: {path.relative_to(ROOT)}; table: {DOCUMENT.relative_to(ROOT)}")
+    say(f"{kind} run took {result['seconds_taken'] / 60:.1f} min")
+
+
+if __name__ == "__main__":
+    main()
