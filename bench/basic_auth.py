@@ -62,6 +62,20 @@ def _create_database(services) -> None:
             conn.execute(f"CREATE DATABASE {DATABASE}")
 
 
+def prepare_database(services, settings_module: str = "bench.settings") -> dict[str, str]:
+    """Create and migrate the bench database, set Django up on it here; return gunicorn's env."""
+    env = _environment(services, settings_module=settings_module)
+    _create_database(services)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    return env
+
+
 def _seed() -> tuple[str, str]:
     """Fill the bench database once; return the reader's username and a fresh app password."""
     from kwippy.accounts.models import User
@@ -133,16 +147,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=60)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    services = profile(args.profile)
-    env = _environment(services)
-    _create_database(services)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
-    os.environ.update(env)
-    import django
-
-    django.setup()
+    env = prepare_database(profile(args.profile))
     from django.conf import settings
     from django.core.cache import cache
 

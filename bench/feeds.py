@@ -21,9 +21,7 @@ the figures as data (bench/run.py reads them).
 import argparse
 import http.client
 import json
-import os
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
@@ -32,11 +30,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.basic_auth import (  # noqa: E402
     PORT,
-    _create_database,
-    _environment,
     _poll,
     _seed,
     _start_gunicorn,
+    prepare_database,
 )
 from config.local_services import profile  # noqa: E402
 
@@ -50,16 +47,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    services = profile(args.profile)
-    env = _environment(services, settings_module="config.settings")
-    _create_database(services)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
-    os.environ.update(env)
-    import django
-
-    django.setup()
+    env = prepare_database(profile(args.profile), settings_module="config.settings")
     from django.core.cache import cache
 
     from kwippy.httpauth.basic import basic_authorization
