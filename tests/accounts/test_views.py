@@ -165,6 +165,7 @@ def test_settings_show_bookmarklet_feeds_and_links_to_other_settings(client, ali
     assert 'href="/settings/sessions/"' in page
     assert 'href="/accounts/password/change/"' in page
     assert 'href="/import/"' in page
+    assert re.search(r"<title>\s*Settings · kwippy\s*</title>", page)
     assert "Where you're signed in" in page
     assert 'action="/settings/app-passwords/"' in page
     assert 'href="/export/"' in page
