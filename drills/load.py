@@ -377,8 +377,8 @@ def main() -> None:
     stack.services_up()
     stack.prepare()
     site = seed(stack)
-    stack.gunicorn_start()
     try:
+        stack.gunicorn_start()
         print(f"load: {args.clients} clients for {args.seconds:g} s on 127.0.0.1:{stack.port}")
         run = LoadRun(site, args.clients, args.seconds)
         run.start()

@@ -321,9 +321,9 @@ def main() -> None:
     stack.services_up()
     stack.prepare()
     site = seed(stack)
-    stack.gunicorn_start()
     verdicts = []
     try:
+        stack.gunicorn_start()
         for name in args.only or list(DRILLS):
             # Every drill starts from a whole stack, whatever the one before it left.
             stack.memcached_start()
