@@ -10,7 +10,7 @@ database connections of DEBUG=0.
 import os
 
 from config.settings import *  # noqa: F403
-from config.settings import CACHES, MIDDLEWARE, PYMEMCACHE
+from config.settings import CACHES, MIDDLEWARE
 
 ENGINE = os.environ["KWIPPY_BENCH_ENGINE"]
 DJANGO_ENGINES = ("db", "cache", "cached_db", "signed_cookies")
@@ -27,7 +27,7 @@ if ENGINE in DJANGO_ENGINES:
     AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
     CACHES["sessions"] = {
         **CACHES["sessions"],
-        "BACKEND": PYMEMCACHE,
+        "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
         "OPTIONS": {"no_delay": True},
     }
 elif ENGINE == "none":

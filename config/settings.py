@@ -134,7 +134,6 @@ KWIPPY_PRIMARY_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 10, minimum
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-PYMEMCACHE = "django.core.cache.backends.memcached.PyMemcacheCache"
 CACHES = {
     "default": {
         # Django's pymemcache backend, with connections kept between requests.

@@ -33,12 +33,6 @@ def tag_url(tags, username: str | None = None) -> str:
     return tag_path(tags, username)
 
 
-@register.simple_tag
-def tag_feed_url(tags, username: str | None = None) -> str:
-    """Return the public RSS feed of posts with `tags`."""
-    return tag_path(tags, username, prefix="/feeds")
-
-
 @register.simple_tag(takes_context=True)
 def page_url(context, cursor: str) -> str:
     """Return the current page's address with `before` set to `cursor`, other parameters kept."""
