@@ -101,6 +101,23 @@ def parse_database_urls(name: str, urls: str) -> list[dict]:
     return databases
 
 
+def parse_site_url(name: str, url: str) -> str:
+    """Return a site's public address, `http(s)://host[:port][/path]`, without a trailing slash."""
+    expected = "http(s)://host[:port][/path]"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError on a bad port
+    except ValueError:
+        raise ConfigError(f"{name} must look like {expected}, got {url!r}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{name} must look like {expected}, got {url!r}")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ConfigError(
+            f"{name} must look like {expected} (no query, fragment or user), got {url!r}"
+        )
+    return url.rstrip("/")
+
+
 def parse_memcached_url(name: str, url: str) -> list[str]:
     """Return the `host:port` nodes of a `memcached://host:port[,host:port…]` URL."""
     expected = "memcached://host:port[,host:port…]"

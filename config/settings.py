@@ -18,6 +18,7 @@ from config.env import (
     parse_database_url,
     parse_database_urls,
     parse_memcached_url,
+    parse_site_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,6 +44,10 @@ else:
     SECRET_KEY = env_str("SECRET_KEY")
     if len(SECRET_KEY) < 50:
         raise ConfigError("SECRET_KEY must be at least 50 characters when DEBUG=0")
+
+# The site's public address: feeds' ids and links, mails and the API name the site by it, never by
+# the Host a client happened to use (a reader polling `localhost` and `127.0.0.1` sees one feed).
+SITE_URL = parse_site_url("SITE_URL", env_str("SITE_URL", "http://127.0.0.1:8000"))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from config.env import ConfigError, parse_database_url, parse_database_urls, parse_memcached_url
+from config.env import (
+    ConfigError,
+    parse_database_url,
+    parse_database_urls,
+    parse_memcached_url,
+    parse_site_url,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -159,3 +165,18 @@ def test_replica_urls_add_replica_aliases_the_router_and_its_middleware():
     )
     assert result.returncode == 0, result.stderr
     assert "['replica1', 'replica2'] r2 ['kwippy.core.routers.ReplicaRouter'] True" in result.stdout
+
+
+def test_site_url_keeps_scheme_host_port_and_path_without_trailing_slash():
+    assert (
+        parse_site_url("X", "https://kwippy.example:8443/bm/") == "https://kwippy.example:8443/bm"
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["kwippy.example", "ftp://kwippy.example", "https://", "https://h:99999", "https://h/?q=1"],
+)
+def test_site_url_that_is_no_http_address_is_refused(url):
+    with pytest.raises(ConfigError, match=r"^X must look like"):
+        parse_site_url("X", url)
