@@ -142,7 +142,7 @@ AUTH_USER_MODEL = "accounts.User"
 CACHES = {
     "default": {
         # Django's pymemcache backend, with connections kept between requests.
-        "BACKEND": "kwippy.core.cache.ObjectCache",
+        "BACKEND": "kwippy.core.memcached.ObjectCache",
         "LOCATION": parse_memcached_url(
             "OBJECT_CACHE_URL", env_str("OBJECT_CACHE_URL", DEV.object_cache_url)
         ),

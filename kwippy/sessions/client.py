@@ -10,9 +10,8 @@ as it is) because its failure handling suits a cache, not a store people stay si
   tried again. New session keys are drawn until one belongs to a node that is up.
 - Between retries `HashClient` answers a failing node's calls with a default (`None`, `False`), so
   an `add` that never reached the store looks like a taken key. Here every failure raises.
-- Django closes memcached connections after every request; here they are kept, like the database's
-  persistent connections, and a kept connection the server has closed (a restart) is retried once
-  on a fresh one instead of failing a request.
+- Django closes memcached connections after every request; here they are kept, and a kept
+  connection the server has closed (a restart) is retried once (`kwippy.core.memcached`).
 - The default serde pickles, and unpickles whatever it reads back: anyone able to write to the
   session memcached could run code in the site. Here only text and bytes go in or come out.
 """
@@ -21,17 +20,15 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.memcached import PyMemcacheCache
 from django.core.exceptions import ImproperlyConfigured
 from pymemcache.client.base import check_key_helper
 from pymemcache.client.hash import HashClient
 from pymemcache.exceptions import MemcacheError, MemcacheUnexpectedCloseError
 from pymemcache.serde import FLAG_BYTES, FLAG_TEXT
 
-log = logging.getLogger(__name__)
+from kwippy.core.memcached import KeptConnectionsCache, call_retrying_stale
 
-# A kept connection that fails with one of these was most likely closed by a restarted server.
-STALE_CONNECTION_ERRORS = (MemcacheUnexpectedCloseError, BrokenPipeError, ConnectionResetError)
+log = logging.getLogger(__name__)
 
 
 class NodeDown(MemcacheError):
@@ -89,14 +86,8 @@ class SessionMemcacheClient(HashClient):
 
     def _safely_run_func(self, client, func, default_val, *args, **kwargs):
         node = self._make_client_key(client.server)
-        kept_connection = getattr(client, "sock", None) is not None
         try:
-            try:
-                result = func(*args, **kwargs)
-            except STALE_CONNECTION_ERRORS:
-                if not kept_connection:
-                    raise
-                result = func(*args, **kwargs)
+            result = call_retrying_stale(client, func, *args, **kwargs)
         except (OSError, MemcacheUnexpectedCloseError):
             self._down_until[node] = time.monotonic() + self.dead_timeout
             raise
@@ -107,7 +98,7 @@ class SessionMemcacheClient(HashClient):
         return self._safely_run_func(client, client.set_many, None, values, *args, **kwargs)
 
 
-class SessionCache(PyMemcacheCache):
+class SessionCache(KeptConnectionsCache):
     """Django's pymemcache backend on `SessionMemcacheClient`, text only, connections kept."""
 
     def __init__(self, server, params):
@@ -119,11 +110,6 @@ class SessionCache(PyMemcacheCache):
         super().__init__(server, params)
         self._class = SessionMemcacheClient
         self._options = {**self._options, "serde": TEXT_SERDE}
-
-    def close(self, **kwargs):
-        # Keep connections open between requests (each thread has its own client); a connection
-        # the server dropped meanwhile is retried on a fresh one.
-        pass
 
     def replace(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
         """Store `value` only if `key` exists; return whether it did."""

@@ -19,9 +19,9 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.utils.http import http_date
 
+from kwippy.core.outages import outage_response
 from kwippy.sessions.exceptions import SessionStoreUnavailable
 from kwippy.sessions.index import session_record_request
-from kwippy.sessions.views import unavailable_response
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class SessionMiddleware(DjangoSessionMiddleware):
     def process_exception(self, request, exception):
         if isinstance(exception, SessionStoreUnavailable):
             log.warning("%s; answering 503", exception)
-            return unavailable_response(request)
+            return outage_response(request, exception)
         return None
 
     def process_response(self, request, response):
@@ -59,7 +59,7 @@ class SessionMiddleware(DjangoSessionMiddleware):
             response = super().process_response(request, response)
         except SessionStoreUnavailable as exc:
             log.warning("%s; the session could not be saved, answering 503", exc)
-            return unavailable_response(request)
+            return outage_response(request, exc)
         session = getattr(request, "session", None)
         if (
             session is not None

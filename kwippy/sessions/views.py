@@ -7,16 +7,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kwippy.sessions.index import session_end, session_end_others, session_list_for_request
 
-RETRY_AFTER_SECONDS = 5
-
-
-def unavailable_response(request):
-    """Return the 503 page saying sign-in is unavailable for a moment."""
-    response = render(request, "sessions/unavailable.html", status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    response["Cache-Control"] = "no-store"
-    return response
-
 
 @never_cache
 @login_required

@@ -3,6 +3,14 @@
 from django.db import InterfaceError, OperationalError
 from django.urls import path
 
+from kwippy.core.outages import ServiceUnavailable
+
+
+class SearchIndexUnavailable(ServiceUnavailable):
+    """A service of a future app: its outage needs nothing but this class."""
+
+    retry_after_seconds = 30
+
 
 def database_down(request):
     raise OperationalError("connection refused")
@@ -12,6 +20,10 @@ def connection_lost(request):
     raise InterfaceError("connection already closed")
 
 
+def search_index_down(request):
+    raise SearchIndexUnavailable("search index unreachable")
+
+
 def broken(request):
     raise ValueError("a bug")
 
@@ -19,6 +31,7 @@ def broken(request):
 urlpatterns = [
     path("database-down/", database_down),
     path("connection-lost/", connection_lost),
+    path("search-index-down/", search_index_down),
     path("broken/", broken),
 ]
 handler500 = "kwippy.core.views.server_error"

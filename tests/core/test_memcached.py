@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.signals import request_finished
 
-from kwippy.core.cache import ObjectCache
+from kwippy.core.memcached import ObjectCache
 from tests.memcached import MemcachedProcess
 
 
