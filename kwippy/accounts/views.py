@@ -14,6 +14,7 @@ from django.views.generic.edit import FormView
 from kwippy.accounts import services
 from kwippy.accounts.forms import ProfileForm, SignupForm
 from kwippy.accounts.models import User
+from kwippy.accounts.selectors import users_named
 from kwippy.core.responses import bad_request, safe_next
 from kwippy.httpauth.selectors import app_password_list
 from kwippy.posts import selectors
@@ -24,7 +25,7 @@ from kwippy.sessions.index import session_after_password_change, session_list_fo
 
 
 def _person(username: str) -> User:
-    return get_object_or_404(User, username__iexact=username, is_active=True)
+    return get_object_or_404(users_named(username=username), is_active=True)
 
 
 def _person_page(request, owner: User, tags: list[str]):

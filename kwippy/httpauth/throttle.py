@@ -17,6 +17,8 @@ import time
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from kwippy.accounts.identifiers import identifier_fold
+
 MAX_FAILURES = 10
 WINDOW_SECONDS = 15 * 60
 
@@ -27,8 +29,9 @@ def client_address(request: HttpRequest) -> str:
 
 
 def _keys(client: str, identifier: str) -> tuple[str, str, str]:
-    # Hashed: an identifier can hold characters memcached keys may not.
-    pair = hashlib.sha256(f"{client}\x00{identifier.casefold()}".encode()).hexdigest()
+    # Folded as accounts are looked up, so that every spelling naming one account shares its
+    # window; hashed, as an identifier can hold characters memcached keys may not.
+    pair = hashlib.sha256(f"{client}\x00{identifier_fold(identifier)}".encode()).hexdigest()
     return (
         f"httpauth:failures:{pair}",
         f"httpauth:failures-since:{pair}",
