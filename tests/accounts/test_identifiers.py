@@ -3,11 +3,19 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.db import IntegrityError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kwippy.accounts.identifiers import identifier_fold
 from kwippy.accounts.models import User
 from kwippy.httpauth.throttle import MAX_FAILURES, failure_record, lockout_seconds
 from tests.conftest import PASSWORD
+
+FUZZ = settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Letters that fold in surprising ways, mixed with plain ones.
+identifiers = st.text(
+    alphabet=st.sampled_from("aAlLiIcCeE@.İıßẞﬁＡＬ\u0307\x00 "), max_size=20
+) | st.text(max_size=40)
 
 # "ALICE" in full-width letters (U+FF21...), which NFKC makes plain letters.
 FULL_WIDTH_ALICE = "\uff21\uff2c\uff29\uff23\uff25"
@@ -95,3 +103,17 @@ def test_the_admin_refuses_a_username_equal_once_folded_with_a_form_error(client
     assert response.status_code == 200
     assert "already exists" in response.text
     assert not User.objects.filter(username="STRASSE").exists()
+
+
+@FUZZ
+@given(identifier=identifiers)
+def test_any_identifier_names_nobody_or_the_account_it_folds_to(alice, identifier):
+    user = authenticate(username=identifier, password=PASSWORD)
+    assert user is None or identifier_fold(identifier) in (user.username_folded, user.email_folded)
+
+
+@FUZZ
+@given(identifier=identifiers)
+def test_any_identifier_on_the_login_form_gets_a_form_answer(client, alice, identifier):
+    response = client.post("/accounts/login/", {"username": identifier, "password": "wrong"})
+    assert response.status_code in (200, 422, 429)
