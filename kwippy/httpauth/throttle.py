@@ -9,6 +9,9 @@ password. Counters live in the object cache (memcached `add` + `incr`, which are
 sessions. Django has no such throttle and the usual packages keep their counts in the database;
 a counter that only needs to live fifteen minutes belongs in memcached.
 
+Password-reset mail is limited the same way, per address and per client address, by
+`password_reset_mail_allowed`; whoever is refused sees the same answer as everyone else.
+
 If the object cache is down, nothing is counted: sign-in keeps working, unthrottled, and the slow
 password hash is the only brake until memcached is back.
 """
