@@ -4,17 +4,30 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
 from kwippy.accounts.models import User
+from kwippy.accounts.selectors import users_named, users_with_email
 
 
 def _email_taken(email: str, *, exclude_pk: int | None = None) -> bool:
-    others = User.objects.filter(email__iexact=email)
+    others = users_with_email(email=email)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     return others.exists()
 
 
-class SignupForm(UserCreationForm):
-    """Username, e-mail and the password twice; usernames and e-mails are unique ignoring case."""
+class FoldedUsernameUniqueMixin:
+    """Refuse a username another account has, compared folded (as the database's constraint)."""
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data.get("username")
+        if username and users_named(username=username).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                self.instance.unique_error_message(User, ["username"]), code="unique"
+            )
+        return username
+
+
+class SignupForm(FoldedUsernameUniqueMixin, UserCreationForm):
+    """Username, e-mail and the password twice; usernames and e-mails are unique, folded."""
 
     email = forms.EmailField(help_text="For resetting your password. You can also sign in with it.")
 

@@ -1,11 +1,23 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models.functions import Lower
+
+from kwippy.accounts.identifiers import FoldedField, UsernameValidator
 
 
 class User(AbstractUser):
     """A kwippy account, with the profile people see on their page."""
 
+    username = models.CharField(
+        "username",
+        max_length=150,
+        unique=True,
+        help_text="Required. 150 characters or fewer. Letters, digits and ./+/-/_ only.",
+        validators=[UsernameValidator()],
+        error_messages={"unique": "A user with that username already exists."},
+    )
+    # What usernames and e-mails are compared by (see kwippy/accounts/identifiers.py).
+    username_folded = FoldedField(source="username")
+    email_folded = FoldedField(source="email")
     display_name = models.CharField(max_length=100, blank=True)
     bio = models.CharField(max_length=500, blank=True)
     website = models.URLField(max_length=2000, blank=True)
@@ -13,9 +25,20 @@ class User(AbstractUser):
     class Meta:
         constraints = [
             # /u/Alice/ and /u/alice/ must not be two people.
-            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            models.UniqueConstraint(fields=["username_folded"], name="user_username_folded_unique"),
         ]
-        indexes = [models.Index(Lower("email"), name="user_email_ci")]
+        indexes = [models.Index(fields=["email_folded"], name="user_email_folded")]
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            folded = [
+                field.name
+                for field in self._meta.concrete_fields
+                if isinstance(field, FoldedField) and field.source in update_fields
+            ]
+            kwargs["update_fields"] = [*update_fields, *folded]
+        super().save(*args, **kwargs)
 
     @property
     def shown_name(self) -> str:

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from kwippy.accounts import views
+from kwippy.httpauth.forms import PasswordResetForm
 
 urlpatterns = [
     path("u/<str:username>/", views.profile, name="profile"),
@@ -29,6 +30,7 @@ urlpatterns = [
             template_name="accounts/password_reset.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
+            form_class=PasswordResetForm,
         ),
         name="password_reset",
     ),
@@ -39,9 +41,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html"
-        ),
+        views.PasswordResetConfirm.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -7,6 +7,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic.edit import FormView
@@ -14,8 +15,11 @@ from django.views.generic.edit import FormView
 from kwippy.accounts import services
 from kwippy.accounts.forms import ProfileForm, SignupForm
 from kwippy.accounts.models import User
+from kwippy.accounts.selectors import users_named
 from kwippy.core.responses import bad_request, safe_next
+from kwippy.httpauth.forms import PasswordChangeForm, SetPasswordForm
 from kwippy.httpauth.selectors import app_password_list
+from kwippy.httpauth.services import app_password_revoke_all
 from kwippy.posts import selectors
 from kwippy.posts.pagination import BadCursor, page_size, paginate_recent
 from kwippy.posts.tagpaths import parse_tag_segment
@@ -24,7 +28,7 @@ from kwippy.sessions.index import session_after_password_change, session_list_fo
 
 
 def _person(username: str) -> User:
-    return get_object_or_404(User, username__iexact=username, is_active=True)
+    return get_object_or_404(users_named(username=username), is_active=True)
 
 
 def _person_page(request, owner: User, tags: list[str]):
@@ -179,12 +183,53 @@ def feed_addresses(origin: str, username: str) -> dict[str, list[tuple[str, str]
 
 
 class PasswordChange(auth_views.PasswordChangeView):
-    """Change the password, stay signed in here, and sign out every other session at once."""
+    """Change the password, stay signed in here, and sign out every other session at once.
+
+    The old password is checked through the sign-in throttle; the person may also revoke every
+    app password (unticked by default: a routine change should not stop their feed readers).
+    """
 
     template_name = "accounts/password_change.html"
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
     def form_valid(self, form):
         form.save()
         session_after_password_change(request=self.request, user=form.user)
+        _revoke_app_passwords_if_asked(self.request, form)
         # FormView's redirect, skipping Django's own update_session_auth_hash.
         return FormView.form_valid(self, form)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.retry_after:
+            response.status_code = 429
+            response["Retry-After"] = str(form.retry_after)
+        return response
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """Choose a new password from a reset link, revoking every app password unless unticked.
+
+    Ticked by default: whoever asks for a reset may have lost control of the account, and app
+    passwords someone else made would otherwise outlive the new password.
+    """
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = SetPasswordForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        _revoke_app_passwords_if_asked(self.request, form)
+        return response
+
+
+def _revoke_app_passwords_if_asked(request, form) -> None:
+    if form.cleaned_data["revoke_app_passwords"]:
+        revoked = app_password_revoke_all(user=form.user)
+        if revoked:
+            messages.success(
+                request, f"Revoked {revoked} app password{pluralize(revoked)}. They no longer work."
+            )

@@ -14,7 +14,8 @@ from kwippy.accounts.models import User
 from kwippy.api.errors import ApiError
 from kwippy.api.params import Params
 from kwippy.httpauth.basic import parse_basic_authorization
-from kwippy.httpauth.credentials import Throttled, basic_auth_user, token_auth_user
+from kwippy.httpauth.credentials import basic_auth_user, token_auth_user
+from kwippy.httpauth.throttle import Throttled
 
 REALM = "kwippy API"
 

@@ -33,6 +33,7 @@ from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.http import http_date
 
 from kwippy.accounts.models import User
+from kwippy.accounts.selectors import users_named
 from kwippy.posts.models import Post
 from kwippy.posts.tagpaths import parse_tag_segment
 from kwippy.posts.templatetags.kwippy import tag_path
@@ -180,7 +181,7 @@ class PostsFeed(Feed):
         person = request.user if self.private else None
         # PostgreSQL text cannot hold NUL: a name or tag with one names nothing.
         if username is not None:
-            people = User.objects.filter(username__iexact=username, is_active=True)
+            people = users_named(username=username).filter(is_active=True)
             person = None if "\x00" in username else people.first()
             if person is None:
                 raise Http404("No such person.")

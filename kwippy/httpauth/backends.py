@@ -5,16 +5,19 @@ refused and `user_login_failed` fires, like everywhere else in Django. The ident
 or an email address, ignoring case; an identifier that matches several accounts (an email two
 accounts share) names none of them.
 
-`authenticate(request, username=…, password=…)` checks the account password (the login form);
+`authenticate(request, username=…, password=…)` checks the account password (the login forms);
 `authenticate(request, username=…, app_password=…)` checks an app password (API tokens); HTTP Basic
-passes both keywords with the same secret, so either is accepted there. `AppPasswordBackend` comes
-first in AUTHENTICATION_BACKENDS: an app password is recognised by its shape and checked with one
-query, before the account backend would spend a PBKDF2 run on it.
+passes both keywords with the same secret, so either is accepted there, and `remember=True`.
+`AppPasswordBackend` comes first in AUTHENTICATION_BACKENDS: an app password is recognised by its
+shape and checked with one query, before the account backend would spend a PBKDF2 run on it.
+
+How long a check takes must not tell a right password from a wrong one for an account that may not
+sign in where it is checked (an inactive one anywhere, a non-staff one at the admin): for such an
+account every check costs one hash, as a wrong password does, and nothing is remembered.
 """
 
 from django.contrib.auth.backends import BaseBackend
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db.models import F, FilteredRelation, Q
 from django.utils.crypto import salted_hmac
 
@@ -49,12 +52,16 @@ def _remembered_check_key(user: User, password: str) -> str:
 
 
 class AccountPasswordBackend(CachedModelBackend):
-    """Check a username-or-email and the account password, remembering a success for a while.
+    """Check a username-or-email and the account password.
 
-    Sessions signed in through it find their user in the object cache (`CachedModelBackend`).
+    With `remember=True` (HTTP Basic, whose clients resend the same credentials with every
+    request) a success is remembered for a while, and the next check of the same password skips
+    the hash. Only HTTP Basic does, where every active account may sign in: the login forms, the
+    admin's included, always hash. Sessions signed in through this backend find their user in the
+    object cache (`CachedModelBackend`).
     """
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(self, request, username=None, password=None, remember=False, **kwargs):
         if not username or not password or "\x00" in password:
             return None
         user = user_get_by_identifier(identifier=username)
@@ -62,12 +69,18 @@ class AccountPasswordBackend(CachedModelBackend):
             # Hash anyway, so that an unknown identifier takes as long as a wrong password.
             User().set_password(password)
             return None
-        if cache.get(_remembered_check_key(user, password)) is None:
-            if not user.check_password(password):
-                return None
+        if not self.user_can_authenticate(user):
+            # One hash, as for a wrong password, and never the remembered shortcut.
+            user.check_password(password)
+            return None
+        if remember and cache.get(_remembered_check_key(user, password)) is not None:
+            return user
+        if not user.check_password(password):
+            return None
+        if remember:
             # check_password may have upgraded the stored hash: key on the current one.
             cache.set(_remembered_check_key(user, password), True, REMEMBER_SECONDS)
-        return user if self.user_can_authenticate(user) else None
+        return user
 
 
 class AppPasswordBackend(BaseBackend):
@@ -105,8 +118,9 @@ class AppPasswordBackend(BaseBackend):
             return None
         user = users[0]
         if not user.is_active:
-            # Stop here: the account backend must not spend a PBKDF2 run on this secret.
-            raise PermissionDenied
+            # Refused as a wrong secret is: the account backend then spends its one hash on it,
+            # so the timing does not tell that this app password was right.
+            return None
         app_password_mark_used(
             app_password_id=user.app_password_id, last_used=user.app_password_last_used
         )

@@ -1,7 +1,7 @@
 """Authenticate one request from the credentials it carries: HTTP Basic, or a Pinboard token.
 
-Both go through the same throttle and through `authenticate()`. Neither signs anybody in: the
-caller sets `request.user` for this request only.
+Both go through the one throttle (see throttle.py) and through `authenticate()`. Neither signs
+anybody in: the caller sets `request.user` for this request only.
 """
 
 from django.contrib.auth import authenticate
@@ -9,26 +9,15 @@ from django.http import HttpRequest
 
 from kwippy.accounts.models import User
 from kwippy.httpauth.basic import parse_basic_authorization
-from kwippy.httpauth.throttle import client_address, failure_record, lockout_seconds
-
-
-class Throttled(Exception):
-    """Too many failures from this client for this identifier; retry after `retry_after` s."""
-
-    def __init__(self, retry_after: int):
-        super().__init__(f"too many failed attempts; retry after {retry_after} s")
-        self.retry_after = retry_after
+from kwippy.httpauth.throttle import password_check_throttled
 
 
 def _throttled_authenticate(request: HttpRequest, identifier: str, **secrets) -> User | None:
-    client = client_address(request)
-    retry_after = lockout_seconds(client=client, identifier=identifier)
-    if retry_after:
-        raise Throttled(retry_after)
-    user = authenticate(request, username=identifier, **secrets)
-    if user is None:
-        failure_record(client=client, identifier=identifier)
-    return user
+    return password_check_throttled(
+        request=request,
+        identifier=identifier,
+        check=lambda: authenticate(request, username=identifier, **secrets),
+    )
 
 
 def basic_auth_user(request: HttpRequest) -> User | None:
@@ -45,6 +34,8 @@ def basic_auth_user(request: HttpRequest) -> User | None:
         credentials.user_id,
         password=credentials.password,
         app_password=credentials.password,
+        # A client sends the same credentials with every request: worth remembering a success.
+        remember=True,
     )
 
 

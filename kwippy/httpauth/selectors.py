@@ -1,8 +1,8 @@
 """Reads for authentication: who an identifier names, and a person's app passwords."""
 
-from django.db.models import CharField, Q, QuerySet, Value
-from django.db.models.functions import Lower
+from django.db.models import Q, QuerySet
 
+from kwippy.accounts.identifiers import identifier_fold
 from kwippy.accounts.models import User
 from kwippy.httpauth.models import AppPassword
 
@@ -11,11 +11,9 @@ MAX_IDENTIFIER_LENGTH = 254
 
 
 def users_matching_identifier(*, identifier: str) -> QuerySet[User]:
-    """Return the users whose username or email is the identifier, ignoring case."""
-    wanted = Lower(Value(identifier, output_field=CharField()))
-    return User.objects.alias(username_ci=Lower("username"), email_ci=Lower("email")).filter(
-        Q(username_ci=wanted) | Q(email_ci=wanted)
-    )
+    """Return the users whose username or email is the identifier, compared folded."""
+    folded = identifier_fold(identifier)
+    return User.objects.filter(Q(username_folded=folded) | Q(email_folded=folded))
 
 
 def identifier_is_usable(identifier: str | None) -> bool:

@@ -1,4 +1,4 @@
-"""Writes of app passwords: create one (returning its secret, once) and revoke one."""
+"""Writes of app passwords: create one (returning its secret, once), revoke one or all."""
 
 import base64
 import hashlib
@@ -53,6 +53,12 @@ def app_password_revoke(*, user: User, app_password_id: int) -> AppPassword | No
     if app_password is not None:
         app_password.delete()
     return app_password
+
+
+def app_password_revoke_all(*, user: User) -> int:
+    """Delete every app password of a person; return how many there were."""
+    deleted, _ = AppPassword.objects.filter(user=user).delete()
+    return deleted
 
 
 def app_password_mark_used(*, app_password_id: int, last_used: datetime | None) -> None:

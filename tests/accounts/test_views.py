@@ -201,11 +201,13 @@ def test_the_password_change_page_deletes_the_other_sessions_and_keeps_this_one(
     assert here.get("/settings/").status_code == 200
 
 
-def test_password_reset_by_email_link(client, alice):
+def test_password_reset_by_email_link(client, alice, settings):
     response = client.post("/accounts/password/reset/", {"email": "alice@example.com"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body)
+    link = re.search(
+        re.escape(settings.SITE_URL) + r"(/accounts/password/reset/\S+/)", mail.outbox[0].body
+    )
     form_page = client.get(link.group(1), follow=True)
     assert "Choose a new password" in form_page.text
     client.post(

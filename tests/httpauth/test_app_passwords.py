@@ -4,7 +4,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from kwippy.httpauth.credentials import Throttled, token_auth_user
+from kwippy.httpauth.credentials import token_auth_user
 from kwippy.httpauth.models import AppPassword
 from kwippy.httpauth.selectors import app_password_list
 from kwippy.httpauth.services import (
@@ -15,7 +15,7 @@ from kwippy.httpauth.services import (
     app_password_digest,
     app_password_revoke,
 )
-from kwippy.httpauth.throttle import MAX_FAILURES
+from kwippy.httpauth.throttle import MAX_FAILURES, Throttled
 from tests.conftest import PASSWORD
 from tests.httpauth.helpers import post_login_form
 

@@ -41,48 +41,55 @@ def test_inactive_accounts_are_refused(alice):
     assert authenticate(username="alice", password=PASSWORD) is None
 
 
-def test_a_repeated_check_skips_the_hasher(alice, counting_hasher):
-    assert authenticate(username="alice", password=PASSWORD) == alice
+def test_a_repeated_remembered_check_skips_the_hasher(alice, counting_hasher):
+    assert authenticate(username="alice", password=PASSWORD, remember=True) == alice
     assert counting_hasher.verifications == 1
     for _ in range(3):
-        assert authenticate(username="alice", password=PASSWORD) == alice
+        assert authenticate(username="alice", password=PASSWORD, remember=True) == alice
     assert counting_hasher.verifications == 1
     # The identifier does not matter, the account and password do.
-    assert authenticate(username="alice@example.com", password=PASSWORD) == alice
+    assert authenticate(username="alice@example.com", password=PASSWORD, remember=True) == alice
     assert counting_hasher.verifications == 1
+
+
+def test_a_check_that_does_not_ask_to_remember_always_hashes(alice, counting_hasher):
+    assert authenticate(username="alice", password=PASSWORD, remember=True) == alice
+    for _ in range(2):
+        assert authenticate(username="alice", password=PASSWORD) == alice
+    assert counting_hasher.verifications == 3
 
 
 def test_a_wrong_password_is_always_hashed_and_never_remembered(alice, counting_hasher):
     for _ in range(2):
-        assert authenticate(username="alice", password="wrong") is None
+        assert authenticate(username="alice", password="wrong", remember=True) is None
     assert counting_hasher.verifications == 2
 
 
 def test_a_password_change_invalidates_the_remembered_check_at_once(alice, counting_hasher):
-    assert authenticate(username="alice", password=PASSWORD) == alice
+    assert authenticate(username="alice", password=PASSWORD, remember=True) == alice
     alice.set_password("a brand new password")
     alice.save()
-    assert authenticate(username="alice", password=PASSWORD) is None
+    assert authenticate(username="alice", password=PASSWORD, remember=True) is None
     assert authenticate(username="alice", password="a brand new password") == alice
 
 
 def test_deactivation_takes_effect_at_once_despite_a_remembered_check(alice, counting_hasher):
-    assert authenticate(username="alice", password=PASSWORD) == alice
+    assert authenticate(username="alice", password=PASSWORD, remember=True) == alice
     User.objects.filter(pk=alice.pk).update(is_active=False)
-    assert authenticate(username="alice", password=PASSWORD) is None
+    assert authenticate(username="alice", password=PASSWORD, remember=True) is None
 
 
 def test_remembered_checks_live_in_the_object_cache_not_the_session_store(alice):
     objects, sessions = stored_items("default"), stored_items("sessions")
-    assert authenticate(username="alice", password=PASSWORD) == alice
+    assert authenticate(username="alice", password=PASSWORD, remember=True) == alice
     assert stored_items("default") == objects + 1
     assert stored_items("sessions") == sessions
 
 
 def test_a_remembered_check_survives_only_while_the_object_cache_keeps_it(alice, counting_hasher):
-    assert authenticate(username="alice", password=PASSWORD) == alice
+    assert authenticate(username="alice", password=PASSWORD, remember=True) == alice
     caches["default"].clear()
-    assert authenticate(username="alice", password=PASSWORD) == alice
+    assert authenticate(username="alice", password=PASSWORD, remember=True) == alice
     assert counting_hasher.verifications == 2
 
 
@@ -107,14 +114,14 @@ def test_an_app_password_works_only_with_its_own_account(alice, bob):
     assert authenticate(username="alice@example.com", app_password=secret) == alice
 
 
-def test_an_inactive_accounts_app_password_stops_authentication_before_hashing(
-    alice, counting_hasher
-):
+def test_an_inactive_accounts_app_password_costs_what_a_wrong_one_does(alice, counting_hasher):
     _, secret = app_password_create(user=alice, name="reader")
     alice.is_active = False
     alice.save()
     assert authenticate(username="alice", password=secret, app_password=secret) is None
-    assert counting_hasher.verifications == 0
+    wrong = "kwp_" + "a" * 32
+    assert authenticate(username="alice", password=wrong, app_password=wrong) is None
+    assert counting_hasher.verifications == 2
 
 
 def test_both_backends_restore_a_session_user(alice):
@@ -138,6 +145,7 @@ def test_an_app_password_costs_one_query_once_its_use_is_recorded(alice, django_
 
 
 def test_a_remembered_account_password_costs_one_query(alice, django_assert_num_queries):
-    assert authenticate(username="alice", password=PASSWORD) == alice
+    credentials = {"password": PASSWORD, "app_password": PASSWORD, "remember": True}
+    assert authenticate(username="alice", **credentials) == alice
     with django_assert_num_queries(1):
-        assert authenticate(username="alice", password=PASSWORD, app_password=PASSWORD) == alice
+        assert authenticate(username="alice", **credentials) == alice

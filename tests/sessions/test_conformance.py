@@ -156,12 +156,34 @@ def test_a_made_up_key_is_never_adopted():
 
 @pytest.mark.parametrize(
     "key",
-    ["", "short", "x" * 31, "A" * 32, "a" * 33, "../../etc/passwd" + "a" * 16, "a b" * 11, None],
+    ["", "short", "1234567", "A" * 32, "../../etc/passwd" + "a" * 16, "a b" * 11, "a" * 300, None],
 )
-def test_keys_not_of_the_engines_form_are_refused(key):
+def test_keys_django_refuses_or_of_other_characters_are_refused(key):
     session = SessionStore(key)
     assert session.session_key is None
     assert not session.exists(key)
+
+
+@pytest.mark.parametrize("key", ["12345678", "x" * 31, "a" * 33, "0" * 200])
+def test_any_key_of_eight_or_more_valid_characters_is_accepted_as_django_promises(key):
+    # Django's SessionTestsMixin.test_session_key_valid_string_saved, and longer keys alike.
+    session = SessionStore()
+    session["cat"] = "meow"
+    session._session_key = key
+    assert session.session_key == key
+    session.save(must_create=True)
+    assert SessionStore(key)["cat"] == "meow"
+    assert session.exists(key)
+    session.delete()
+    assert not session.exists(key)
+
+
+def test_the_longest_accepted_key_still_fits_a_memcached_key():
+    session = SessionStore()
+    longest = "a" * session._longest_key_length()
+    assert SessionStore(longest).session_key == longest
+    assert SessionStore(longest + "a").session_key is None
+    assert len(memcached_key(longest)) == 250
 
 
 def test_the_session_key_cannot_be_assigned():

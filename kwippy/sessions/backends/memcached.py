@@ -15,7 +15,8 @@ What it changes, and why:
   `replace`, which stores only if the session still exists: a session deleted meanwhile (a logout
   elsewhere) is never brought back, in one round trip where Django's engine needs a `get` first.
 - A load also honours an expiry date stored in the session, not only memcached's timer.
-- Only keys of the form this engine makes are ever looked up: a made-up cookie costs no round trip.
+- Only keys Django's contract accepts (8 characters or more) and made of the characters this
+  engine's keys are made of are ever looked up: any other cookie costs no round trip.
 - Keys are namespaced twice: the cache alias's `KEY_PREFIX` (one per site) and `cache_key_prefix`.
 """
 
@@ -37,7 +38,11 @@ from kwippy.sessions.exceptions import SessionKeyCollision, SessionStoreUnavaila
 log = logging.getLogger(__name__)
 
 KEY_LENGTH = 32
-KEY_FORM = re.compile(f"[{re.escape(VALID_KEY_CHARS)}]{{{KEY_LENGTH}}}")
+# Django's `SessionBase` accepts any key of 8 characters or more; so does this engine.
+MIN_KEY_LENGTH = 8
+KEY_CHARACTERS = re.compile(f"[{re.escape(VALID_KEY_CHARS)}]+")
+# memcached refuses longer keys, prefixes included.
+MEMCACHED_KEY_LIMIT = 250
 # Random 32-character keys do not collide; more than a few collisions means something else is wrong.
 COLLISION_RETRIES = 3
 # With one node of two down, sixteen draws all landing on it happens once in 65,536 logins.
@@ -72,8 +77,16 @@ class SessionStore(cache.SessionStore):
         self.unavailable = False
         self._stored_fingerprint: bytes | None = None
 
+    def _longest_key_length(self) -> int:
+        """Return the length of the longest session key memcached can hold once prefixed."""
+        return MEMCACHED_KEY_LIMIT - len(self._cache.make_key(self.cache_key_prefix))
+
     def _validate_session_key(self, key):
-        return isinstance(key, str) and KEY_FORM.fullmatch(key) is not None
+        return (
+            isinstance(key, str)
+            and MIN_KEY_LENGTH <= len(key) <= self._longest_key_length()
+            and KEY_CHARACTERS.fullmatch(key) is not None
+        )
 
     def _fingerprint(self, data: dict) -> bytes:
         return self.serializer().dumps(data)

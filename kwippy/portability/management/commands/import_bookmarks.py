@@ -6,13 +6,14 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from kwippy.accounts.models import User
+from kwippy.accounts.selectors import users_named
 from kwippy.portability import services
 
 
 def user_named(name: str) -> User:
     """Return the user with this username (any capitalisation), or raise CommandError."""
     try:
-        return User.objects.get(username__iexact=name)
+        return users_named(username=name).get()
     except User.DoesNotExist:
         raise CommandError(f"there is no user named {name!r}") from None
 
