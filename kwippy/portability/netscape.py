@@ -209,10 +209,10 @@ class NetscapeParser(HTMLParser):
     folder whose `<DL>` follows. Finished bookmarks wait in `bookmarks` until taken.
     """
 
-    # HTMLParser rescans an unfinished construct on every feed: input is fed in pieces of at least
-    # PIECE_SIZE characters, however small the chunks it arrives in, and a construct that stays
-    # unfinished for MAX_PENDING characters (far longer than a favicon's data URI) is read as
-    # text. Each feed then costs at most MAX_PENDING + 2 * PIECE_SIZE characters of scanning.
+    # HTMLParser rescans what it holds back (an unfinished construct and all after it) on every
+    # feed. So new text waits until it is as long as that, or PIECE_SIZE, and is fed in pieces of
+    # about PIECE_SIZE; a construct still unfinished after MAX_PENDING characters (far longer
+    # than a favicon's data URI) is read as text. Scanning then stays proportional to the input.
     MAX_PENDING = 256 * 1024
     PIECE_SIZE = 64 * 1024
 
@@ -253,7 +253,7 @@ class NetscapeParser(HTMLParser):
     def feed(self, data):
         self._unfed.append(data)
         self._unfed_size += len(data)
-        if self._unfed_size >= self.PIECE_SIZE:
+        if self._unfed_size >= min(len(self.rawdata), self.PIECE_SIZE):
             self._feed_unfed()
 
     def close(self):
