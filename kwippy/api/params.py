@@ -9,20 +9,18 @@ without being told.
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from django.utils.dateparse import parse_date, parse_datetime
 
 from kwippy.api.errors import ApiError
-from kwippy.posts.forms import MAX_TAGS
+from kwippy.posts.forms import MAX_TAGS, is_in_future
 from kwippy.posts.normalize import TAG_MAX_LENGTH, InvalidURL, normalize_url, parse_tags
 
 # What XML 1.0 cannot carry (PostgreSQL refuses NUL as well): refused, so that every stored value
 # can be answered in both formats.
 UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_FILTER_TAGS = 3
-# Pinboard resets a creation time more than ten minutes ahead of the server's clock to now.
-FUTURE_SLACK = timedelta(minutes=10)
 _TAG_SEPARATORS = re.compile(r"[\s,]+")
 _DATETIME_MAX_LENGTH = 40
 _NUMBER = re.compile(r"[0-9]{1,9}")
@@ -147,7 +145,7 @@ def datetime_arg(params: Params, name: str) -> datetime | None:
 def creation_time(params: Params, name: str = "dt", *, now: datetime) -> datetime | None:
     """Return a post's creation time; one more than ten minutes ahead becomes `now`."""
     when = datetime_arg(params, name)
-    if when is not None and when > now + FUTURE_SLACK:
+    if when is not None and is_in_future(when, now=now):
         return now
     return when
 

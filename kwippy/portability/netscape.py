@@ -1,21 +1,25 @@
 """Read and write Netscape bookmark files, the format browsers and bookmarking sites export.
 
 Pure functions and a parser, no database. The parser is the stdlib `HTMLParser` fed in chunks, so
-a file of tens of megabytes is read in constant memory, one bookmark at a time. Two things are ours
-rather than the stdlib's, each because the stdlib gets it wrong for these files:
+a file of tens of megabytes is read in constant memory, one bookmark at a time. Some things are
+ours rather than the stdlib's, each because the stdlib gets it wrong for these files:
 - attribute values are decoded by the HTML rule for attributes, in which `&lang=en` inside an
   HREF is text, not the entity `&lang`; `HTMLParser` decodes it and would corrupt query strings;
 - a malformed `<![...[` section, which makes `HTMLParser` raise, is read as a bogus comment;
-- `<script>` and `<style>` are ordinary tags, so an unescaped one in a title loses nothing after it.
+- `<script>` and `<style>` are ordinary tags, so an unescaped one in a title loses nothing after it;
+- markup that never ends (`<!--`, `</`, an open quote) is given up on after `MAX_PENDING`
+  characters and read as text, where `HTMLParser` would scan the rest of the input again for
+  every `<` in it (quadratic, CVE-2025-6069).
 """
 
 import codecs
 import html
+import math
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html.entities import html5 as HTML5_ENTITIES
 from html.parser import HTMLParser
 
@@ -39,10 +43,55 @@ BROWSER_ROOT_FOLDER_NAMES = frozenset(
 )
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
-# Past this many seconds the value is in milliseconds, past the next in microseconds (year 5138).
+# Past this many seconds (either side of 1970) the value is in milliseconds, past the next in
+# microseconds: 10**11 s is the year 5138.
 MILLISECONDS_FROM = 10**11
 MICROSECONDS_FROM = 10**14
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EARLIEST_TIMESTAMP = -62135596800  # 0001-01-01T00:00:00Z, the first second a datetime can hold
 LATEST_TIMESTAMP = 253402300799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
+# Folders deeper than this add nothing: a post holds fewer tags (100), and a bound keeps the work
+# per bookmark small whatever the nesting.
+MAX_FOLDER_DEPTH = 128
+# The encodings browsers read (the WHATWG Encoding Standard), by Python's name for a charset
+# label. Most decode as themselves; some labels mean a superset, or (UTF-16 without a BOM, whose
+# declaration was readable as ASCII) something else. Any other label, among them Python's codecs
+# that are no text encodings (rot13, base64, zlib, idna, undefined, unicode_escape…), reads as
+# UTF-8.
+BROWSER_ENCODINGS = frozenset(
+    {
+        "utf-8",
+        "cp866",
+        *(f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)),
+        "koi8-r",
+        "koi8-u",
+        "mac-roman",
+        "mac-cyrillic",
+        "cp874",
+        *(f"cp{n}" for n in range(1250, 1259)),
+        "gbk",
+        "gb18030",
+        "big5hkscs",
+        "euc_jp",
+        "iso2022_jp",
+        "cp932",
+        "cp949",
+    }
+)
+BROWSER_ENCODING_SUPERSETS = {
+    "ascii": "cp1252",
+    "iso8859-1": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "gb2312": "gbk",
+    "big5": "big5hkscs",
+    "shift_jis": "cp932",
+    "euc_kr": "cp949",
+    "utf-16": "utf-8",
+    "utf-16-le": "utf-8",
+    "utf-16-be": "utf-8",
+}
+DEFAULT_ENCODING = "utf-8"
 
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""")
 _TAG_NAME = re.compile(r"<\s*[^\s/>]+")
@@ -103,22 +152,30 @@ def parse_attributes(start_tag: str) -> dict[str, str | None]:
 
 
 def parse_timestamp(value: str | None) -> datetime | None:
-    """Return the moment an ADD_DATE-style value names (seconds, ms or µs since 1970), or None."""
+    """Return the moment an ADD_DATE-style value names (seconds, ms or µs from 1970), or None.
+
+    Moments before 1970 are negative. 0 is what tools write for "no date", so it means none.
+    """
     if not value:
         return None
     try:
         number = float(value.strip())
     except ValueError:
         return None
-    if not number > 0:  # also rejects NaN
+    if number == 0 or math.isnan(number):
         return None
-    if number >= MICROSECONDS_FROM:
+    if abs(number) >= MICROSECONDS_FROM:
         number /= 1_000_000
-    elif number >= MILLISECONDS_FROM:
+    elif abs(number) >= MILLISECONDS_FROM:
         number /= 1_000
-    if number > LATEST_TIMESTAMP:
+    if not EARLIEST_TIMESTAMP <= number <= LATEST_TIMESTAMP:
         return None
-    return datetime.fromtimestamp(int(number), UTC)
+    return EPOCH + timedelta(seconds=math.floor(number))
+
+
+def format_timestamp(moment: datetime) -> str:
+    """Return a moment as an ADD_DATE value: whole seconds from 1970, negative before it."""
+    return str((moment - EPOCH) // timedelta(seconds=1))
 
 
 def parse_flag(attributes: dict[str, str | None], name: str) -> bool | None:
@@ -146,10 +203,18 @@ def split_tags(value: str | None) -> tuple[str, ...]:
 class NetscapeParser(HTMLParser):
     """Turn the text of a Netscape bookmark file, fed in any chunks, into NetscapeBookmarks.
 
-    A bookmark is an `<A HREF>` inside a `<DL>` list (or anywhere in a file that declares the
-    Netscape doctype); its `<DD>` is its description; `<H3>` names the folder whose `<DL>`
-    follows. Finished bookmarks wait in `bookmarks` until taken.
+    A bookmark is an `<A HREF>` inside a `<DL>` list, right after a `<DT>`, or anywhere in a file
+    that declares the Netscape doctype; its `<DD>` is its description (else a `DESCRIPTION`
+    attribute, as Scuttle writes), and a link inside the `<DD>` is part of it; `<H3>` names the
+    folder whose `<DL>` follows. Finished bookmarks wait in `bookmarks` until taken.
     """
+
+    # HTMLParser rescans what it holds back (an unfinished construct and all after it) on every
+    # feed. So new text waits until it is as long as that, or PIECE_SIZE, and is fed in pieces of
+    # about PIECE_SIZE; a construct still unfinished after MAX_PENDING characters (far longer
+    # than a favicon's data URI) is read as text. Scanning then stays proportional to the input.
+    MAX_PENDING = 256 * 1024
+    PIECE_SIZE = 64 * 1024
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -157,13 +222,18 @@ class NetscapeParser(HTMLParser):
         self.declares_doctype = False
         self.found = 0
         self._lists: list[str | None] = []  # one entry per open <DL>: its folder name, if any
+        self._folders: list[str] = []  # the names among them, outermost first
         self._folder_name: list[str] | None = None
         self._folder_is_root = False
         self._next_list_folder: str | None = None
+        self._after_dt = False
         self._anchor: dict[str, str | None] | None = None
         self._title: list[str] = []
         self._description: list[str] = []
+        self._note_link: tuple[str, int] | None = None  # an <A> in the <DD>: its href, its start
         self._collecting: list[str] | None = None
+        self._unfed: list[str] = []
+        self._unfed_size = 0
 
     @property
     def is_bookmark_file(self) -> bool:
@@ -180,9 +250,35 @@ class NetscapeParser(HTMLParser):
         while self.bookmarks:
             yield self.bookmarks.popleft()
 
+    def feed(self, data):
+        self._unfed.append(data)
+        self._unfed_size += len(data)
+        if self._unfed_size >= min(len(self.rawdata), self.PIECE_SIZE):
+            self._feed_unfed()
+
     def close(self):
+        self._feed_unfed()
+        # At the end HTMLParser would look for the end of every "<" left, each time to the end.
+        given_up, self.rawdata = self.rawdata, ""
+        if given_up:
+            self.handle_data(html.unescape(given_up))
         super().close()
         self._finish_bookmark()
+
+    def _feed_unfed(self):
+        text = "".join(self._unfed)
+        self._unfed, self._unfed_size = [], 0
+        pieces = max(1, len(text) // self.PIECE_SIZE)
+        size = max(1, -(-len(text) // pieces))
+        for start in range(0, len(text), size):
+            super().feed(text[start : start + size])
+            # `rawdata` is what HTMLParser holds back: an unfinished construct and what follows.
+            if len(self.rawdata) > self.MAX_PENDING:
+                half = len(self.rawdata) // 2
+                given_up, rest = self.rawdata[:half], self.rawdata[half:]
+                self.rawdata = ""
+                self.handle_data(html.unescape(given_up))
+                super().feed(rest)
 
     def set_cdata_mode(self, *args, **kwargs):
         # A bookmark file holds no scripts or styles: a stray, unescaped "<script>" in a title
@@ -201,8 +297,12 @@ class NetscapeParser(HTMLParser):
             self.declares_doctype = True
 
     def handle_starttag(self, tag, attrs):
+        after_dt, self._after_dt = self._after_dt, tag == "dt"
         if tag == "a":
-            self._start_anchor()
+            if self._collecting is self._description:
+                self._start_note_link()
+            else:
+                self._start_anchor(after_dt=after_dt)
         elif tag == "dd":
             self._end_folder_name()
             self._collecting = self._description if self._anchor is not None else None
@@ -223,11 +323,15 @@ class NetscapeParser(HTMLParser):
             self._finish_bookmark()
             self._end_folder_name()
             self._lists.append(self._next_list_folder)
+            if self._next_list_folder:
+                self._folders.append(self._next_list_folder)
             self._next_list_folder = None
 
     def handle_endtag(self, tag):
         if tag == "a":
-            if self._collecting is self._title:
+            if self._note_link is not None:
+                self._end_note_link()
+            elif self._collecting is self._title:
                 self._collecting = None
         elif tag == "h3":
             self._end_folder_name()
@@ -235,21 +339,38 @@ class NetscapeParser(HTMLParser):
             self._finish_bookmark()
             self._end_folder_name()
             self._next_list_folder = None
-            if self._lists:
-                self._lists.pop()
+            if self._lists and self._lists.pop():
+                self._folders.pop()
 
     def handle_data(self, data):
         if self._collecting is not None:
             self._collecting.append(data)
 
-    def _start_anchor(self):
+    def _start_anchor(self, *, after_dt: bool):
         self._finish_bookmark()
         self._end_folder_name()
         attributes = parse_attributes(self.get_starttag_text() or "")
-        if attributes.get("href") is None or not (self._lists or self.declares_doctype):
+        if attributes.get("href") is None or not (self._lists or after_dt or self.declares_doctype):
             return
         self._anchor = attributes
         self._collecting = self._title
+
+    def _start_note_link(self):
+        self._end_note_link()
+        href = (parse_attributes(self.get_starttag_text() or "").get("href") or "").strip()
+        self._note_link = (href, len(self._description))
+
+    def _end_note_link(self):
+        """Keep a note's link where it was: its text, then its address unless that is the text."""
+        if self._note_link is None:
+            return
+        href, start = self._note_link
+        self._note_link = None
+        text = "".join(self._description[start:]).strip()
+        if href and not text:
+            self._description.append(href)
+        elif href and text != href:
+            self._description.append(f" ({href})")
 
     def _end_folder_name(self):
         if self._folder_name is None:
@@ -266,23 +387,26 @@ class NetscapeParser(HTMLParser):
     def _finish_bookmark(self):
         attributes = self._anchor
         if attributes is not None:
+            self._end_note_link()
             self.found += 1
+            description = "".join(self._description).strip()
             self.bookmarks.append(
                 NetscapeBookmark(
                     url=(attributes.get("href") or "").strip(),
                     title="".join(self._title).strip(),
-                    description="".join(self._description).strip(),
+                    description=description or (attributes.get("description") or "").strip(),
                     tags=split_tags(attributes.get("tags")),
                     add_date=parse_timestamp(attributes.get("add_date")),
                     last_modified=parse_timestamp(attributes.get("last_modified")),
                     private=parse_flag(attributes, "private"),
                     to_read=parse_flag(attributes, "toread"),
-                    folders=tuple(name for name in self._lists if name),
+                    folders=tuple(self._folders[:MAX_FOLDER_DEPTH]),
                 )
             )
         self._anchor = None
         self._title = []
         self._description = []
+        self._note_link = None
         self._collecting = None
 
 
@@ -301,16 +425,15 @@ def sniff_encoding(head: bytes) -> str:
         if head.startswith(bom):
             return encoding
     match = _CHARSET.search(head[:4096])
-    if match:
-        try:
-            name = codecs.lookup(match.group(1).decode("ascii")).name
-        except LookupError:
-            return "utf-8"
-        # A file that says UTF-16 but has no BOM is lying: it would not have been readable ASCII.
-        if not name.startswith(("utf-16", "utf-32")):
-            # Browsers read "latin-1" as windows-1252, as do the tools that wrote such files.
-            return {"utf-8": "utf-8-sig", "iso8859-1": "cp1252"}.get(name, name)
-    return "utf-8-sig"
+    if not match:
+        return DEFAULT_ENCODING
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+    except LookupError:
+        return DEFAULT_ENCODING
+    if name in BROWSER_ENCODINGS:
+        return name
+    return BROWSER_ENCODING_SUPERSETS.get(name, DEFAULT_ENCODING)
 
 
 def decode(blocks: Iterable[bytes]) -> Iterator[str]:
@@ -332,17 +455,13 @@ def _attribute(name: str, value: str) -> str:
     return f' {name}="{html.escape(value, quote=True)}"'
 
 
-def _timestamp(moment: datetime | None) -> str:
-    return str(int(moment.timestamp())) if moment is not None else ""
-
-
 def render_bookmark(bookmark: NetscapeBookmark, indent: str = "") -> str:
     """Return one bookmark as a `<DT><A>` line and its `<DD>`, every attribute escaped."""
     parts = [f"{indent}<DT><A", _attribute("HREF", bookmark.url)]
     if bookmark.add_date is not None:
-        parts.append(_attribute("ADD_DATE", _timestamp(bookmark.add_date)))
+        parts.append(_attribute("ADD_DATE", format_timestamp(bookmark.add_date)))
     if bookmark.last_modified is not None:
-        parts.append(_attribute("LAST_MODIFIED", _timestamp(bookmark.last_modified)))
+        parts.append(_attribute("LAST_MODIFIED", format_timestamp(bookmark.last_modified)))
     if bookmark.private is not None:
         parts.append(_attribute("PRIVATE", "1" if bookmark.private else "0"))
     if bookmark.to_read is not None:

@@ -8,6 +8,7 @@ denormalised counts once through `post_counts_apply`, so links' public saves and
 match the posts.
 """
 
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from django.utils import timezone
 from kwippy.accounts.models import User
 from kwippy.portability import netscape
 from kwippy.posts.changes import change_stamp_posts
+from kwippy.posts.forms import MAX_TAGS, is_in_future
 from kwippy.posts.models import Link, Post, url_hash
 from kwippy.posts.normalize import (
     DESCRIPTION_MAX_LENGTH,
@@ -40,6 +42,7 @@ ELLIPSIS = "…"
 SHORTENED_TITLE = "titles"
 SHORTENED_TAG = "tags"
 SHORTENED_DESCRIPTION = "descriptions"
+SHORTENED_TAG_LIST = f"tag lists (over {MAX_TAGS} tags)"
 POST_FIELDS = ["title", "description", "tags", "is_private", "to_read", "created", "updated"]
 
 
@@ -59,6 +62,7 @@ class ImportResult:
     skipped: Counter = field(default_factory=Counter)
     skipped_examples: dict[str, list[str]] = field(default_factory=dict)
     shortened: Counter = field(default_factory=Counter)
+    future_dates: int = 0
 
     @property
     def skipped_total(self) -> int:
@@ -97,6 +101,10 @@ class ImportResult:
             )
         for what, count in self.shortened_fields():
             lines.append(f"{what} shortened to fit our limits: {count:,}")
+        if self.future_dates:
+            lines.append(
+                f"dates in the future, set to the time of the import: {self.future_dates:,}"
+            )
         return lines
 
 
@@ -105,8 +113,8 @@ class _Row:
     """One cleaned bookmark, ready to write; `None` where the file said nothing."""
 
     url: str
-    title: str
-    description: str
+    title: str | None
+    description: str | None
     tags: list[str]
     is_private: bool | None
     to_read: bool | None
@@ -123,45 +131,67 @@ def _printable(text: str) -> str:
     return text.replace("\x00", "")
 
 
+def _clean_tags(words: Iterable[str], *, result: ImportResult) -> list[str]:
+    """Return the stored form of a bookmark's tags, at most MAX_TAGS, counting what was cut."""
+    tags: dict[str, None] = {}
+    for word in words:
+        tag = normalize_tag(_printable(word))
+        if not tag or tag in tags:
+            continue
+        if len(tags) == MAX_TAGS:
+            result.shortened[SHORTENED_TAG_LIST] += 1
+            break
+        # One tag per comma-separated entry: "web design" is the tag "web-design".
+        if len("-".join(_printable(word).replace(",", " ").split())) > TAG_MAX_LENGTH:
+            result.shortened[SHORTENED_TAG] += 1
+        tags[tag] = None
+    return list(tags)
+
+
+def _believed(moment: datetime | None, *, now: datetime) -> datetime | None:
+    """Return a date of the file, or None (unknown) for one in the future, as the API does."""
+    return None if moment is None or is_in_future(moment, now=now) else moment
+
+
 def _clean(
-    bookmark: netscape.NetscapeBookmark, *, folders_as_tags: bool, result: ImportResult
+    bookmark: netscape.NetscapeBookmark,
+    *,
+    folders_as_tags: bool,
+    now: datetime,
+    result: ImportResult,
 ) -> _Row | None:
     try:
         url = normalize_url(bookmark.url)
     except InvalidURL as error:
         result.skip(str(error), bookmark.url)
         return None
+    # A blank title or note says nothing: a post already saved keeps its own.
     title = _printable(bookmark.title).strip()
     if len(title) > TITLE_MAX_LENGTH:
         result.shortened[SHORTENED_TITLE] += 1
-    title = _shorten(title or url, TITLE_MAX_LENGTH)
     description = _printable(bookmark.description).strip()
     if len(description) > DESCRIPTION_MAX_LENGTH:
         result.shortened[SHORTENED_DESCRIPTION] += 1
-        description = _shorten(description, DESCRIPTION_MAX_LENGTH)
-    words = list(bookmark.tags) + (list(bookmark.folders) if folders_as_tags else [])
-    tags: dict[str, None] = {}
-    for word in words:
-        # One tag per comma-separated entry: "web design" is the tag "web-design".
-        if len("-".join(_printable(word).replace(",", " ").split())) > TAG_MAX_LENGTH:
-            result.shortened[SHORTENED_TAG] += 1
-        tag = normalize_tag(_printable(word))
-        if tag:
-            tags.setdefault(tag)
+    folders = bookmark.folders if folders_as_tags else ()
+    created = _believed(bookmark.add_date, now=now)
+    updated = _believed(bookmark.last_modified, now=now)
+    if (created, updated) != (bookmark.add_date, bookmark.last_modified):
+        result.future_dates += 1
     return _Row(
         url=url,
-        title=title,
-        description=description,
-        tags=list(tags),
+        title=_shorten(title, TITLE_MAX_LENGTH) or None,
+        description=_shorten(description, DESCRIPTION_MAX_LENGTH) or None,
+        tags=_clean_tags(itertools.chain(bookmark.tags, folders), result=result),
         is_private=bookmark.private,
         to_read=bookmark.to_read,
-        created=bookmark.add_date,
-        updated=bookmark.last_modified or bookmark.add_date,
+        created=created,
+        updated=updated or created,
     )
 
 
 def _same_second(a: datetime, b: datetime) -> bool:
-    return int(a.timestamp()) == int(b.timestamp())
+    # Files hold whole seconds, rounded down (before 1970 too).
+    return a.replace(microsecond=0) == b.replace(microsecond=0)
 
 
 @dataclass
@@ -257,8 +287,8 @@ def _write_batch(
                 post = Post(
                     user=user,
                     link_id=link_ids[key],
-                    title=row.title,
-                    description=row.description,
+                    title=row.title or _shorten(row.url, TITLE_MAX_LENGTH),
+                    description=row.description or "",
                     tags=row.tags,
                     is_private=unmarked_private if row.is_private is None else row.is_private,
                     to_read=bool(row.to_read),
@@ -270,11 +300,11 @@ def _write_batch(
                 counts.add(post, 1)
                 outcome.created.add(key)
                 continue
+            # Where the file says nothing about a field, the post keeps its own.
             wanted = {
-                "title": row.title,
-                "description": row.description,
+                "title": post.title if row.title is None else row.title,
+                "description": post.description if row.description is None else row.description,
                 "tags": row.tags,
-                # Where the file says nothing about privacy or reading, the post keeps its own.
                 "is_private": post.is_private if row.is_private is None else row.is_private,
                 "to_read": post.to_read if row.to_read is None else row.to_read,
             }
@@ -380,7 +410,7 @@ def bookmarks_import(
     bookmarks = netscape.NetscapeParser().read(netscape.decode(_blocks(stream, progress)))
     for position, bookmark in enumerate(bookmarks):
         result.read += 1
-        row = _clean(bookmark, folders_as_tags=folders_as_tags, result=result)
+        row = _clean(bookmark, folders_as_tags=folders_as_tags, now=now, result=result)
         if row is None:
             continue
         key = url_hash(row.url)

@@ -1,5 +1,7 @@
 """Forms for saving and editing posts: they turn what people type into clean values or errors."""
 
+from datetime import datetime, timedelta
+
 from django import forms
 
 from kwippy.posts.normalize import (
@@ -12,6 +14,13 @@ from kwippy.posts.normalize import (
 )
 
 MAX_TAGS = 100
+# Pinboard resets a creation time more than ten minutes ahead of the server's clock to now.
+FUTURE_SLACK = timedelta(minutes=10)
+
+
+def is_in_future(moment: datetime, *, now: datetime) -> bool:
+    """Return whether a post's date is further ahead than clock drift explains: not believed."""
+    return moment > now + FUTURE_SLACK
 
 
 def clean_tag_text(text: str) -> list[str]:

@@ -1,5 +1,7 @@
 import codecs
+import encodings.aliases
 import itertools
+import string
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -123,6 +125,87 @@ class TestDeliciousExport:
         assert [c.title for c in copies] == ["A List Apart: Taming Lists", "Taming Lists (updated)"]
 
 
+class TestShaarliExport:
+    def test_a_link_inside_a_note_is_part_of_the_note(self):
+        bookmarks = by_url(netscape.parse(fixture_text("shaarli.html")))
+        sed = bookmarks["https://www.gnu.org/software/sed/manual/sed.html"]
+        assert sed.description == (
+            "See Bruce Barnett's tutorial (https://www.grymoire.com/Unix/Sed.html) for examples; "
+            "the manual is the reference."
+        )
+        assert "https://www.grymoire.com/Unix/Sed.html" not in bookmarks
+        assert len(bookmarks) == 4
+
+
+class TestScuttleExport:
+    def test_a_description_attribute_is_the_note(self):
+        bookmarks = by_url(netscape.parse(fixture_text("scuttle.html")))
+        assert len(bookmarks) == 3
+        xml = bookmarks["https://www.w3.org/TR/xml/"]
+        assert xml.description == 'The spec: <elements> & "attributes".'
+        assert (xml.title, xml.tags, xml.add_date) == (
+            "Extensible Markup Language (XML) 1.0",
+            ("xml", "specs"),
+            at(1199145600),
+        )
+        assert bookmarks["https://sqlite.org/lang.html"].description == ""
+
+    def test_a_dd_wins_over_a_description_attribute(self):
+        text = '<DL><DT><A HREF="https://a.example/" description="attribute">A</A><DD>list</DL>'
+        assert netscape.parse(text)[0].description == "list"
+
+
+class TestNextcloudExport:
+    def test_a_bookmark_after_the_last_list_is_read(self):
+        bookmarks = netscape.parse(fixture_text("nextcloud.html"))
+        assert [b.title for b in bookmarks] == [
+            "Pride and Prejudice",
+            "LWN articles",
+            "jq manual",
+            "My files",
+        ]
+        assert bookmarks[0].description == "Free e-book."
+        assert bookmarks[-1].folders == ()
+        assert bookmarks[-1].tags == ("cloud",)
+
+    def test_a_file_of_bookmarks_in_no_list_at_all_is_a_bookmark_file(self):
+        parser = NetscapeParser()
+        text = '<DT><A HREF="https://a.example/">A</A>\n<DT><A HREF="https://b.example/">B</A>'
+        assert [b.url for b in parser.read([text])] == ["https://a.example/", "https://b.example/"]
+        assert parser.is_bookmark_file
+
+
+class TestLinkdingExport:
+    def test_reads_lines_ending_in_newline_and_carriage_return(self):
+        bookmarks = by_url(netscape.parse(fixture_text("linkding.html")))
+        assert len(bookmarks) == 3
+        queries = bookmarks["https://docs.djangoproject.com/en/5.2/topics/db/queries/"]
+        assert (queries.private, queries.to_read) == (False, True)
+        assert queries.description == "QuerySets, lookups & F() expressions."
+        assert bookmarks["https://example.com/untitled"].title == ""
+
+
+class TestNotes:
+    @pytest.mark.parametrize(
+        ("note", "description"),
+        [
+            ('one <A HREF="https://x.example/">x</A> two', "one x (https://x.example/) two"),
+            ('<a href="https://x.example/">https://x.example/</a> two', "https://x.example/ two"),
+            ('one <a href="https://x.example/"></a>', "one https://x.example/"),
+            ("one <a name=top>top</a> two", "one top two"),
+        ],
+    )
+    def test_a_link_in_a_note_stays_in_the_note(self, note, description):
+        text = (
+            f'<DL><DT><A HREF="https://a.example/">A</A><DD>{note}'
+            '<DT><A HREF="https://b.example/">B</A></DL>'
+        )
+        bookmarks = netscape.parse(text)
+        assert [b.url for b in bookmarks] == ["https://a.example/", "https://b.example/"]
+        assert bookmarks[0].description == description
+        assert bookmarks[1].description == ""
+
+
 class TestRecognition:
     @pytest.mark.parametrize(
         "text",
@@ -228,9 +311,35 @@ class TestAttribute:
     def test_timestamps_in_seconds_milliseconds_and_microseconds_are_read(self, value, seconds):
         assert netscape.parse_timestamp(value) == at(seconds)
 
-    @pytest.mark.parametrize("value", [None, "", "0", "-5", "soon", "nan", "inf", "1e300"])
+    @pytest.mark.parametrize(
+        "value", [None, "", "0", "soon", "nan", "inf", "-inf", "1e300", "-1e17"]
+    )
     def test_unreadable_timestamps_are_unknown(self, value):
         assert netscape.parse_timestamp(value) is None
+
+    @pytest.mark.parametrize(
+        ("value", "moment"),
+        [
+            ("-5", datetime(1969, 12, 31, 23, 59, 55, tzinfo=UTC)),
+            ("-0.5", datetime(1969, 12, 31, 23, 59, 59, tzinfo=UTC)),
+            ("-2177452800", datetime(1901, 1, 1, tzinfo=UTC)),
+            ("-2177452800000", datetime(1901, 1, 1, tzinfo=UTC)),
+            ("-62135596800", datetime(1, 1, 1, tzinfo=UTC)),
+        ],
+    )
+    def test_timestamps_before_1970_are_read(self, value, moment):
+        assert netscape.parse_timestamp(value) == moment
+
+    def test_a_bookmark_before_1970_is_written_and_read_back(self):
+        bookmarks = [
+            NetscapeBookmark(
+                url="https://a.example/", add_date=datetime(1969, 7, 20, 20, 17, 40, tzinfo=UTC)
+            ),
+            NetscapeBookmark(url="https://b.example/", add_date=datetime(1901, 1, 1, tzinfo=UTC)),
+        ]
+        text = "".join(netscape.render(bookmarks))
+        assert 'ADD_DATE="-14182940"' in text
+        assert netscape.parse(text) == bookmarks
 
 
 class TestEncoding:
@@ -261,6 +370,63 @@ class TestEncoding:
     def test_the_sniffed_encoding_names_a_real_codec(self):
         assert codecs.lookup(netscape.sniff_encoding(b"<meta charset=latin-1>")).name == "cp1252"
         assert netscape.sniff_encoding(b"<meta charset=nonsense-42>") == "utf-8"
+
+    @pytest.mark.parametrize(
+        "charset",
+        [
+            "rot13",
+            "rot_13",
+            "hex",
+            "base64",
+            "idna",
+            "undefined",
+            "zlib",
+            "bz2",
+            "quopri",
+            "uu",
+            "punycode",
+            "unicode_escape",
+            "raw_unicode_escape",
+            "utf-7",
+            "utf-32",
+        ],
+    )
+    def test_a_charset_that_is_no_text_encoding_is_read_as_utf_8(self, charset):
+        data = (
+            f'<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset={charset}">'
+            '<DL><DT><A HREF="https://example.com/">Café</A></DL>'
+        ).encode()
+        assert netscape.sniff_encoding(data) == "utf-8"
+        assert netscape.parse("".join(netscape.decode([data])))[0].title == "Café"
+
+    @pytest.mark.parametrize(
+        ("charset", "codec"),
+        [
+            ("windows-1251", "cp1251"),
+            ("KOI8-R", "koi8-r"),
+            ("Shift_JIS", "cp932"),
+            ("euc-kr", "cp949"),
+            ("gb2312", "gbk"),
+            ("us-ascii", "cp1252"),
+            ("utf-16", "utf-8"),
+            ("UTF8", "utf-8"),
+        ],
+    )
+    def test_a_charset_is_read_as_browsers_read_it(self, charset, codec):
+        sniffed = netscape.sniff_encoding(f"<meta charset={charset}>".encode())
+        assert codecs.lookup(sniffed).name == codecs.lookup(codec).name
+
+    @given(
+        charset=st.sampled_from(
+            sorted(set(encodings.aliases.aliases) | set(encodings.aliases.aliases.values()))
+        )
+        | st.text(alphabet=string.ascii_letters + string.digits + "._:-", min_size=1, max_size=20),
+        body=st.binary(max_size=60),
+    )
+    @settings(max_examples=300)
+    def test_decoding_a_file_naming_any_charset_never_crashes(self, charset, body):
+        data = f"<meta charset={charset}><DL><DT><A HREF='https://e.example/'>".encode() + body
+        assert isinstance("".join(netscape.decode([data[:30], data[30:]])), str)
 
 
 class TestRender:
@@ -301,7 +467,11 @@ folder_name = (
     .filter(lambda name: name.lower() not in netscape.BROWSER_ROOT_FOLDER_NAMES)
 )
 tag_text = field_text.map(lambda tag: tag.replace(",", "").strip()).filter(bool)
-moments = st.integers(min_value=1, max_value=netscape.MILLISECONDS_FROM - 1).map(at)
+moments = (
+    st.integers(min_value=netscape.EARLIEST_TIMESTAMP, max_value=netscape.MILLISECONDS_FROM - 1)
+    .filter(bool)
+    .map(at)
+)
 bookmarks = st.builds(
     NetscapeBookmark,
     url=field_text.filter(bool),
@@ -379,3 +549,102 @@ class TestParserProperty:
         points = sorted({0, len(data), *(cut % (len(data) + 1) for cut in cuts)})
         blocks = [data[a:b] for a, b in itertools.pairwise(points)]
         assert isinstance("".join(netscape.decode(blocks)), str)
+
+
+def measured(name: str):
+    """Return a parser method that adds how far the tokenizer looked ahead to `scanned`.
+
+    A construct costs the characters up to its end or, when it has none yet, all the characters
+    after its start: the work that goes quadratic when it is repeated.
+    """
+
+    def method(self, i, *args, **kwargs):
+        end = getattr(NetscapeParser, name)(self, i, *args, **kwargs)
+        self.scanned += (end if end >= 0 else len(self.rawdata)) - i
+        return end
+
+    return method
+
+
+class MeasuredParser(NetscapeParser):
+    scanned = 0
+    parse_starttag = measured("parse_starttag")
+    parse_endtag = measured("parse_endtag")
+    parse_comment = measured("parse_comment")
+    parse_pi = measured("parse_pi")
+    parse_html_declaration = measured("parse_html_declaration")
+    parse_bogus_comment = measured("parse_bogus_comment")
+
+
+class SmallMeasuredParser(MeasuredParser):
+    """The same bounds, small enough for generated examples to cross them."""
+
+    MAX_PENDING = 2000
+    PIECE_SIZE = 500
+
+
+UNFINISHED = [
+    "</",
+    "<!--",
+    "<!",
+    "<?",
+    "<![CDATA[",
+    "<a ",
+    '<a b="',
+    "<a b='",
+    "<a b=",
+    "<!DOCTYPE",
+    "<DD>&#",
+    "&",
+]
+
+
+def listed(urls) -> str:
+    return "".join(f'<DT><A HREF="{url}">t</A>' for url in urls)
+
+
+class TestPathologicalInput:
+    @pytest.mark.parametrize("construct", UNFINISHED)
+    def test_unfinished_markup_repeated_costs_work_in_proportion_to_its_length(self, construct):
+        # CVE-2025-6069: 400 KB of "</" held a worker for 30 s in Python 3.11.7's html.parser.
+        text = "<!DOCTYPE NETSCAPE-Bookmark-file-1><DL>" + listed(["https://a.example/"])
+        text += construct * (100_000 // len(construct))
+        parser = MeasuredParser()
+        bookmarks = list(parser.read([text]))
+        assert [b.url for b in bookmarks] == ["https://a.example/"]
+        assert parser.scanned <= 8 * len(text)
+
+    def test_the_same_in_small_blocks(self):
+        text = "<!DOCTYPE NETSCAPE-Bookmark-file-1><DL>" + "</" * 200_000
+        parser = MeasuredParser()
+        assert list(parser.read(text[i : i + 4096] for i in range(0, len(text), 4096))) == []
+        assert parser.scanned <= 8 * len(text)
+
+    def test_bookmarks_after_a_long_unfinished_construct_are_still_read(self):
+        urls = [f"https://a.example/{i}" for i in range(3)]
+        text = "<DL>" + listed(urls[:1]) + "<!--" + "x" * 3000 + listed(urls[1:]) + "</DL>"
+        parser = SmallMeasuredParser()
+        assert [b.url for b in parser.read([text])] == urls
+
+    @given(
+        before=st.integers(min_value=0, max_value=3),
+        construct=st.sampled_from(UNFINISHED) | st.text(alphabet="<!-/?[]'\"=a &#>", max_size=6),
+        times=st.integers(min_value=1, max_value=3000),
+        after=st.integers(min_value=0, max_value=3),
+        cuts=st.lists(st.integers(min_value=0), max_size=4),
+    )
+    @settings(max_examples=100, deadline=None)
+    def test_no_input_makes_the_work_grow_faster_than_the_input(
+        self, before, construct, times, after, cuts
+    ):
+        first = [f"https://a.example/{i}" for i in range(before)]
+        text = (
+            "<!DOCTYPE NETSCAPE-Bookmark-file-1><DL>"
+            + listed(first)
+            + construct * times
+            + listed(f"https://b.example/{i}" for i in range(after))
+        )
+        parser = SmallMeasuredParser()
+        bookmarks = list(parser.read(split(text, cuts)))
+        assert [b.url for b in bookmarks][: len(first)] == first
+        assert parser.scanned <= 8 * len(text) + 1000

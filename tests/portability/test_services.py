@@ -1,9 +1,10 @@
 import io
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from kwippy.portability import services
 from kwippy.portability.netscape import NetscapeBookmark, render
@@ -11,7 +12,16 @@ from kwippy.posts import services as post_services
 from kwippy.posts.models import ChangeStamp, Link, Post, UserTag
 
 FIXTURES = Path(__file__).parent / "fixtures"
-FIXTURE_NAMES = ["firefox.html", "chrome.html", "pinboard.html", "delicious.html"]
+FIXTURE_NAMES = [
+    "firefox.html",
+    "chrome.html",
+    "pinboard.html",
+    "delicious.html",
+    "shaarli.html",
+    "linkding.html",
+    "nextcloud.html",
+    "scuttle.html",
+]
 
 
 def import_file(user, name: str, **options) -> services.ImportResult:
@@ -145,6 +155,142 @@ class TestImportFixtures:
         import_text(alice, text)
         post = Post.objects.get(user=alice)
         assert (post.title, post.tags) == ("ab", ["c"])
+
+
+class TestOtherToolsFiles:
+    def test_a_shaarli_export_keeps_the_link_in_a_note_and_skips_self_links(self, alice):
+        result = import_file(alice, "shaarli.html", unmarked_private=False)
+        assert (result.read, result.imported, result.skipped_total) == (4, 3, 1)
+        sed = Post.objects.get(user=alice, link__url__contains="gnu.org")
+        assert "Bruce Barnett's tutorial (https://www.grymoire.com/Unix/Sed.html)" in (
+            sed.description
+        )
+        assert sed.tags == ["sed", "unix", "@cli"]
+        assert not Link.objects.filter(url__contains="grymoire").exists()
+
+    def test_a_linkding_export_keeps_to_read_and_titles_the_untitled(self, alice):
+        result = import_file(alice, "linkding.html")
+        assert result.imported == 3
+        queries = Post.objects.get(user=alice, link__url__contains="topics/db/queries")
+        assert (queries.is_private, queries.to_read) == (False, True)
+        untitled = Post.objects.get(user=alice, link__url="https://example.com/untitled")
+        assert untitled.title == "https://example.com/untitled"
+
+    def test_a_nextcloud_file_imports_the_bookmark_outside_every_list(self, alice):
+        result = import_file(alice, "nextcloud.html")
+        assert (result.read, result.imported, result.skipped_total) == (4, 4, 0)
+        files = Post.objects.get(user=alice, link__url="https://nextcloud.example/apps/files/")
+        assert (files.title, files.tags) == ("My files", ["cloud"])
+        book = Post.objects.get(user=alice, link__url__contains="gutenberg")
+        assert (book.description, book.tags) == ("Free e-book.", ["books", "classics", "reading"])
+
+    def test_a_scuttle_export_keeps_its_descriptions(self, alice):
+        result = import_file(alice, "scuttle.html")
+        assert result.imported == 3
+        xml = Post.objects.get(user=alice, link__url="https://www.w3.org/TR/xml/")
+        assert xml.description == 'The spec: <elements> & "attributes".'
+        assert xml.created == at(1199145600)
+
+
+class TestLimits:
+    def test_a_bookmark_keeps_at_most_100_tags_and_the_summary_says_so(self, alice):
+        many = tuple(f"t{i}" for i in range(150))
+        text = file_of(
+            NetscapeBookmark(url="https://a.example/", tags=many),
+            NetscapeBookmark(url="https://b.example/", tags=many[:100]),
+        )
+        result = import_text(alice, text)
+        assert Post.objects.get(user=alice, link__url="https://a.example/").tags == list(many[:100])
+        assert len(Post.objects.get(user=alice, link__url="https://b.example/").tags) == 100
+        assert result.shortened == {services.SHORTENED_TAG_LIST: 1}
+        assert any("over 100 tags" in line for line in result.summary_lines())
+        assert_counts_match_posts()
+
+    def test_deeply_nested_folders_give_at_most_100_tags(self, alice):
+        depth = 1000
+        text = (
+            "<!DOCTYPE NETSCAPE-Bookmark-file-1><DL>"
+            + "".join(f"<DT><H3>f{i}</H3><DL>" for i in range(depth))
+            + "".join(f'<DT><A HREF="https://a.example/{i}">{i}</A>' for i in range(50))
+            + "</DL>" * (depth + 1)
+        )
+        result = import_text(alice, text)
+        assert result.imported == 50
+        assert {len(tags) for tags in Post.objects.values_list("tags", flat=True)} == {100}
+        assert result.shortened == {services.SHORTENED_TAG_LIST: 50}
+        assert_counts_match_posts()
+
+    def test_the_files_own_tags_come_before_its_folders(self, alice):
+        text = file_of(
+            NetscapeBookmark(
+                url="https://a.example/",
+                tags=tuple(f"own{i}" for i in range(99)),
+                folders=("Outer", "Inner"),
+            )
+        )
+        import_text(alice, text)
+        assert Post.objects.get(user=alice).tags[-2:] == ["own98", "outer"]
+
+    def test_a_date_in_the_future_becomes_the_import_time(self, alice):
+        now = timezone.now()
+        future = NetscapeBookmark(
+            url="https://a.example/",
+            add_date=datetime(5138, 1, 1, tzinfo=UTC),
+            last_modified=datetime(5138, 1, 2, tzinfo=UTC),
+        )
+        soon = NetscapeBookmark(url="https://b.example/", add_date=now + timedelta(minutes=5))
+        result = import_text(alice, file_of(future, soon))
+        post = Post.objects.get(user=alice, link__url="https://a.example/")
+        assert post.created <= timezone.now()
+        assert post.updated <= timezone.now()
+        assert post.created.year == now.year
+        assert Post.objects.get(user=alice, link__url="https://b.example/").created.second == (
+            (now + timedelta(minutes=5)).second
+        )
+        assert result.future_dates == 1
+        assert any("in the future" in line for line in result.summary_lines())
+
+    def test_a_future_date_does_not_move_a_saved_post(self, alice):
+        post_services.post_create(user=alice, url="https://a.example/", title="A")
+        created = Post.objects.get(user=alice).created
+        text = file_of(
+            NetscapeBookmark(
+                url="https://a.example/", title="A", add_date=datetime(3000, 1, 1, tzinfo=UTC)
+            )
+        )
+        result = import_text(alice, text)
+        assert Post.objects.get(user=alice).created == created
+        assert result.future_dates == 1
+
+
+class TestSilence:
+    def test_a_reimport_without_titles_or_notes_keeps_the_stored_ones(self, alice):
+        post_services.post_create(
+            user=alice,
+            url="https://a.example/",
+            title="My title",
+            description="My note",
+            tags="kept",
+        )
+        browser_export = (
+            '<!DOCTYPE NETSCAPE-Bookmark-file-1><DL><p><DT><A HREF="https://a.example/" '
+            'ADD_DATE="1700000000"></A></DL><p>'
+        )
+        import_text(alice, browser_export)
+        post = Post.objects.get(user=alice)
+        assert (post.title, post.description) == ("My title", "My note")
+        assert_counts_match_posts()
+
+    def test_a_file_that_states_a_title_or_note_replaces_the_stored_one(self, alice):
+        post_services.post_create(
+            user=alice, url="https://a.example/", title="Old", description="Old note"
+        )
+        import_text(
+            alice,
+            file_of(NetscapeBookmark(url="https://a.example/", title="New", description="New")),
+        )
+        post = Post.objects.get(user=alice)
+        assert (post.title, post.description) == ("New", "New")
 
 
 class TestImportIdempotence:
@@ -352,6 +498,22 @@ class TestExport:
         assert result.skipped_total == result.duplicates == 0
         assert snapshot(bob) == snapshot(alice)
         assert_counts_match_posts()
+
+    def test_bookmarks_before_1970_export_and_import_back(self, alice, bob):
+        for url, moment in [
+            ("https://moon.example/", datetime(1969, 7, 20, 20, 17, 40, tzinfo=UTC)),
+            ("https://century.example/", datetime(1901, 1, 1, 0, 0, 0, 500000, tzinfo=UTC)),
+        ]:
+            post_services.post_create(user=alice, url=url, title=url, created=moment)
+        exported = "".join(services.bookmarks_export(user=alice))
+        assert 'ADD_DATE="-14182940"' in exported
+        assert 'ADD_DATE="-2177452800"' in exported
+        result = services.bookmarks_import(user=bob, stream=io.BytesIO(exported.encode()))
+        assert (result.imported, result.skipped_total) == (2, 0)
+        moon = Post.objects.get(user=bob, link__url="https://moon.example/")
+        assert moon.created == datetime(1969, 7, 20, 20, 17, 40, tzinfo=UTC)
+        again = services.bookmarks_import(user=alice, stream=io.BytesIO(exported.encode()))
+        assert (again.updated, again.unchanged) == (0, 2)
 
     def test_export_reads_posts_in_a_few_queries(self, alice, django_assert_max_num_queries):
         for i in range(30):

@@ -103,6 +103,45 @@ class TestImportPage:
         assert response.status_code in (200, 422)
 
 
+class TestWorldUploads:
+    @pytest.mark.parametrize("charset", ["rot13", "hex", "base64", "idna", "undefined", "zlib"])
+    def test_a_file_naming_a_charset_that_is_no_text_encoding_imports(
+        self, alice_client, alice, charset
+    ):
+        data = (
+            f'<!DOCTYPE NETSCAPE-Bookmark-file-1><META HTTP-EQUIV="Content-Type" '
+            f'CONTENT="text/html; charset={charset}"><DL><DT><A HREF="https://a.example/">Café</A>'
+            "</DL>"
+        ).encode()
+        response = alice_client.post("/import/", {"file": upload("charset.html", data)})
+        assert response.status_code == 200
+        assert Post.objects.get(user=alice).title == "Café"
+
+    @given(
+        charset=st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_-", min_size=1, max_size=16)
+        | st.sampled_from(["rot_13", "uu", "quopri", "bz2", "punycode", "unicode_escape"])
+    )
+    @settings(
+        max_examples=30,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    def test_no_declared_charset_gives_a_server_error(self, alice_client, charset):
+        data = f'<meta charset="{charset}"><DL><DT><A HREF="https://a.example/">x</A></DL>'.encode()
+        response = alice_client.post("/import/", {"file": upload("fuzz.html", data)})
+        assert response.status_code == 200
+
+    def test_the_summary_lists_trimmed_tag_lists_and_future_dates(self, alice_client):
+        data = (
+            '<DL><DT><A HREF="https://a.example/" ADD_DATE="99999999999" TAGS="'
+            + ",".join(f"t{i}" for i in range(101))
+            + '">A</A></DL>'
+        ).encode()
+        html = alice_client.post("/import/", {"file": upload("many.html", data)}).content.decode()
+        assert "Tag lists (over 100 tags) shortened to fit kwippy's limits: 1" in html
+        assert "Dates in the future, set to the time of the import: 1" in html
+
+
 class TestExportDownload:
     def test_it_downloads_the_persons_bookmarks_as_an_attachment(self, alice_client, alice, bob):
         post_services.post_create(
