@@ -266,3 +266,35 @@ def test_popular_pages_through_every_link_once(client, alice, bob, settings):
 def test_ids_beyond_the_database_range_are_not_found(client, alice, path):
     client.force_login(alice)
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/t/%2500/",
+        "/t/a+%2500/",
+        "/t/%2500+a/",
+        "/u/alice/t/%2500/",
+        "/u/alice/t/a+%2500/",
+        "/feeds/t/%2500/",
+        "/feeds/t/%2500/atom/",
+        "/feeds/u/alice/t/%2500/",
+    ],
+)
+def test_a_percent_encoded_nul_in_a_tag_path_is_a_tag_name_not_an_error(client, alice, path):
+    assert client.get(path).status_code in (200, 404)
+
+
+@pytest.mark.parametrize("path", ["/t/%00/", "/t/a+%00/", "/u/alice/t/%00/", "/feeds/t/%00/"])
+def test_a_nul_in_a_tag_path_is_refused(client, alice, path):
+    assert client.get(path).status_code == 400
+
+
+def test_a_tag_spelled_like_an_escape_has_its_own_page(client, alice):
+    _save(alice, "https://escape.example/", "Escape", tags=["%00"])
+    _save(alice, "https://plain.example/", "Plain", tags=["x"])
+    profile = client.get("/u/alice/").text
+    assert 'href="/u/alice/t/%252500/"' in profile
+    page = client.get("/t/%252500/").text
+    assert "Escape" in page
+    assert "Plain" not in page
