@@ -112,7 +112,7 @@ def test_saving_from_the_popup_shows_a_page_that_closes_itself(client, alice):
     assert response.status_code == 200
     assert "data-close-window" in response.text
     post = Post.objects.get()
-    assert post.link.url == "https://x.example/a"
+    assert post.link.url == "https://x.example/a#frag"
     assert post.tags == ["news", "python"]
 
 
