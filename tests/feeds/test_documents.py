@@ -94,7 +94,7 @@ def test_popular_has_one_entry_per_link_whoever_saved_it_last(client, posts, ali
     link = posts["bob public"].link
     ids = [entry.id for entry in result.entries]
     assert len(ids) == len(set(ids))
-    assert result.entries[0].id == f"tag:testserver,2008:link:{link.pk}"
+    assert result.entries[0].id == f"tag:testserver,2008:link:{link.public_id}"
     assert result.entries[0].link == link.url
 
 

@@ -74,7 +74,7 @@ def test_url_page_lists_everyone_and_offers_save_this_too(client, alice, bob):
     _save(bob, "https://x.example/", "Bob's title")
     link = Link.objects.get()
     client.force_login(_charlie := type(alice).objects.create_user("carol", password="x" * 12))
-    page = client.get(f"/url/{link.pk}/").text
+    page = client.get(f"/url/{link.public_id}/").text
     assert "Alice Archer" in page
     assert "Bob Baker" in page
     assert "Save this too" in page
