@@ -98,7 +98,7 @@ def targets(rng: random.Random, n: int) -> dict[str, list[str]]:
     thirds = [tags[: len(tags) // 100 or 1], tags[len(tags) // 100 : len(tags) // 3], tags[-1000:]]
     tag_sample = [rng.choice(thirds[i % 3]) for i in range(n)]
     links = sample_rows(
-        "SELECT id FROM posts_link WHERE public_saves > 0 ORDER BY random() LIMIT %s", n
+        "SELECT public_id FROM posts_link WHERE public_saves > 0 ORDER BY random() LIMIT %s", n
     )
     words = sample_rows(
         "SELECT split_part(title, ' ', (1 + id %% 3)::int) FROM posts_post "
@@ -113,7 +113,7 @@ def targets(rng: random.Random, n: int) -> dict[str, list[str]]:
         "person tag": [],
         "tag": [f"/t/{tag}/" for tag in tag_sample],
         "tag a+b": [f"/t/{a}+{b}/" for a, b in zip(tag_sample, reversed(tag_sample), strict=True)],
-        "url": [f"/url/{pk}/" for pk in links],
+        "url": [f"/url/{public_id}/" for public_id in links],
         "search": [f"/search/?q={word.lower()}" for word in words if word],
         "popular": ["/popular/"] * n,
         "_usernames": usernames,

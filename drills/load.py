@@ -64,7 +64,7 @@ class Site:
     port: int
     members: list[str]
     readers: dict[str, str]  # username -> app password
-    links: list[int]
+    links: list[str]
     run: str = field(default_factory=lambda: f"{int(time.time())}")
 
 
@@ -361,7 +361,9 @@ def seed(stack) -> Site:
         secrets[name] = app_password_create(user=user, name="drills feed reader")[1]
     # A link's page answers 404 when nobody saved it publicly.
     links = list(
-        Link.objects.filter(posts__is_private=False).distinct().values_list("id", flat=True)[:200]
+        Link.objects.filter(posts__is_private=False)
+        .distinct()
+        .values_list("public_id", flat=True)[:200]
     )
     return Site(port=stack.port, members=members, readers=secrets, links=links)
 

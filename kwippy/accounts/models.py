@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from kwippy.accounts.identifiers import FoldedField, UsernameValidator
@@ -43,6 +44,13 @@ class User(AbstractUser):
     @property
     def shown_name(self) -> str:
         return self.display_name or self.username
+
+    def clean(self):
+        super().clean()
+        # A username is a path segment (/u/<name>/), and browsers rewrite "." and ".." out of
+        # addresses before sending them: such a person's pages could not be reached.
+        if self.username and not self.username.strip("."):
+            raise ValidationError({"username": "A username cannot be made only of dots."})
 
 
 class Follow(models.Model):

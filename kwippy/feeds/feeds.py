@@ -45,7 +45,7 @@ class PopularFeed(PostsFeed):
 
     def item_guid(self, item: FeedItem) -> str:
         # One entry per link, whoever saved it last.
-        return item.tag_uri(f"link:{item.post.link_id}")
+        return item.tag_uri(f"link:{item.post.link.public_id}")
 
 
 class TagFeed(PostsFeed):

@@ -1,4 +1,5 @@
 import hashlib
+import re
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -15,10 +16,30 @@ def url_hash(url: str) -> str:
     return hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
 
 
+# What a link's public id may look like: our random ids, and the primary keys links public before
+# them kept.
+PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,24}")
+
+
+class RandomPublicId(models.Func):
+    """Twelve URL-safe characters from PostgreSQL's random UUID: 66 random bits, no order."""
+
+    template = (
+        "translate(encode(substring(uuid_send(gen_random_uuid()) from 1 for 9), 'base64'), "
+        "'+/', '-_')"
+    )
+    output_field = models.CharField()
+
+
 class Link(models.Model):
     """One web address, saved once however many people bookmark it."""
 
     url = models.TextField()
+    # The link's address on the site (/url/<public_id>/). The primary key counts up, so it would
+    # tell a later public saver that someone had saved the URL privately before; this carries no
+    # order. The database draws it, so bulk writers (imports, seeding) get one too. Links public
+    # before it existed kept their primary key here, the address already shown for them.
+    public_id = models.CharField(max_length=24, unique=True, db_default=RandomPublicId())
     # A 2,000-character URL is too long for a btree index; its hash is the unique key.
     url_hash = models.CharField(max_length=32, unique=True)
     public_saves = models.PositiveIntegerField(default=0)

@@ -17,8 +17,9 @@ class InvalidURL(ValueError):
 def normalize_url(raw: str) -> str:
     """Return the canonical form of an http(s) URL, or raise InvalidURL saying why.
 
-    Scheme and host are lower-cased, the default port and the fragment dropped, an empty path
-    becomes "/": two spellings of one address are one link.
+    Scheme and host are lower-cased, the default port dropped, an empty path becomes "/": two
+    spellings of one address are one link. The fragment stays: it is data (a single-page app's
+    route, a paste's decryption key), so `/#/inbox` and `/#/settings` are two links.
     """
     text = raw.strip()
     if not text:
@@ -44,7 +45,7 @@ def normalize_url(raw: str) -> str:
     if parts.username is not None or parts.password is not None:
         userinfo = parts.netloc.rpartition("@")[0]
         netloc = f"{userinfo}@{netloc}"
-    url = urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    url = urlunsplit((scheme, netloc, parts.path or "/", parts.query, parts.fragment))
     if len(url) > URL_MAX_LENGTH:
         raise InvalidURL(f"URLs can be at most {URL_MAX_LENGTH} characters.")
     return url

@@ -6,9 +6,10 @@ page two is the same rows however many posts arrive meanwhile, and it costs one 
 Django's Paginator counts rows and uses offsets, hence this small module of our own.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
 from django.conf import settings
@@ -48,26 +49,25 @@ def _split(cursor: str) -> tuple[str, int]:
     return head, int(tail)
 
 
-def _micros(moment: datetime) -> int:
-    return int(moment.timestamp()) * 1_000_000 + moment.microsecond
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Microseconds from the epoch, signed: stored dates reach back to year 1.
+_MICROS = re.compile(r"-?[0-9]{1,18}")
 
 
 def recent_cursor(created: datetime, pk: int) -> str:
     """Return the cursor after a row sorted by (created, id), newest first."""
-    return f"{_micros(created)}_{pk}"
+    return f"{(created - EPOCH) // timedelta(microseconds=1)}_{pk}"
 
 
 def parse_recent_cursor(cursor: str) -> tuple[datetime, int]:
     """Return the (created, id) a recent cursor names, or raise BadCursor."""
     head, pk = _split(cursor)
-    if not head.isdigit() or len(head) > 17:
+    if not _MICROS.fullmatch(head):
         raise BadCursor(cursor)
-    micros = int(head)
     try:
-        moment = datetime.fromtimestamp(micros // 1_000_000, tz=UTC)
-    except (OverflowError, OSError, ValueError):
+        return EPOCH + timedelta(microseconds=int(head)), pk
+    except OverflowError:
         raise BadCursor(cursor) from None
-    return moment.replace(microsecond=micros % 1_000_000), pk
 
 
 def paginate_recent(queryset: QuerySet[T], *, cursor: str | None, size: int) -> Page[T]:

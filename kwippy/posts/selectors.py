@@ -141,13 +141,13 @@ def user_post_for_url(*, user: User, url: str) -> Post | None:
     )
 
 
-def link_for_viewer(*, link_id: int, viewer: User | None) -> Link | None:
+def link_for_viewer(*, public_id: str, viewer: User | None) -> Link | None:
     """Return a link someone saved publicly, or one the viewer saved; None otherwise.
 
     A link only saved privately by others does not exist for the viewer: even its address would
     tell something about a private post.
     """
-    link = Link.objects.filter(pk=link_id).first()
+    link = Link.objects.filter(public_id=public_id).first()
     if link is None:
         return None
     if link.public_saves > 0:
@@ -192,13 +192,13 @@ class PopularLink:
 
     @property
     def cursor(self) -> str:
-        return f"{self.saves}_{self.link.pk}"
+        return f"{self.saves}_{self.link.public_id}"
 
 
-def popular_links(*, after: tuple[int, int] | None, size: int) -> tuple[list[PopularLink], bool]:
+def popular_links(*, after: tuple[int, str] | None, size: int) -> tuple[list[PopularLink], bool]:
     """Return the links most people saved publicly in the last 30 days, most saved first.
 
-    Each comes with its newest public save, to show like any post. `after` is the (saves, link
+    Each comes with its newest public save, to show like any post. `after` is the (saves, public
     id) of the last link already shown. The second value says whether more follow.
     """
     key = f"popular:{after[0]}_{after[1]}:{size}" if after else f"popular:first:{size}"
@@ -233,18 +233,23 @@ def popular_links(*, after: tuple[int, int] | None, size: int) -> tuple[list[Pop
     return shown, more
 
 
-def _popular_ranking(*, after: tuple[int, int] | None, size: int) -> list[tuple[int, int]]:
-    """Return (link id, public saves in the window) of up to size + 1 links after `after`."""
+def _popular_ranking(*, after: tuple[int, str] | None, size: int) -> list[tuple[int, int]]:
+    """Return (link id, public saves in the window) of up to size + 1 links after `after`.
+
+    Ties are broken by public id: the primary key would tell which of two links was saved first,
+    privately or not.
+    """
     since = timezone.now() - POPULAR_WINDOW
     ranking = (
         Post.objects.filter(is_private=False, created__gte=since)
-        .values("link_id")
+        .values("link_id", "link__public_id")
         .annotate(saves=Count("id"))
     )
     if after is not None:
-        saves, link_id = after
-        ranking = ranking.filter(Q(saves__lt=saves) | Q(saves=saves, link_id__lt=link_id))
-    return list(ranking.order_by("-saves", "-link_id").values_list("link_id", "saves")[: size + 1])
+        saves, public_id = after
+        ranking = ranking.filter(Q(saves__lt=saves) | Q(saves=saves, link__public_id__lt=public_id))
+    ranking = ranking.order_by("-saves", "-link__public_id")
+    return list(ranking.values_list("link_id", "saves")[: size + 1])
 
 
 def tag_cloud(*, owner: User, viewer: User | None, limit: int = 100) -> list[tuple[str, int]]:

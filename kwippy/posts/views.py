@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kwippy.core.responses import bad_request, safe_next
 from kwippy.posts import access, selectors, services, timeline
 from kwippy.posts.forms import PostAddForm, PostEditForm
+from kwippy.posts.models import PUBLIC_ID
 from kwippy.posts.normalize import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
 from kwippy.posts.pagination import BadCursor, page_size, paginate_ranked, paginate_recent
 from kwippy.posts.tagpaths import parse_tag_segment
@@ -45,10 +46,10 @@ def popular(request):
     after = None
     cursor = _cursor(request)
     if cursor:
-        saves, _, link_id = cursor.partition("_")
-        if not (saves.isdigit() and link_id.isdigit() and len(saves + link_id) < 30):
+        saves, _, public_id = cursor.partition("_")
+        if not (saves.isdigit() and len(saves) < 10 and PUBLIC_ID.fullmatch(public_id)):
             return bad_request(request, "That page address is not valid.")
-        after = (int(saves), int(link_id))
+        after = (int(saves), public_id)
     rows, more = selectors.popular_links(after=after, size=page_size())
     return render(
         request,
@@ -82,9 +83,9 @@ def tag_page(request, tags: str):
     )
 
 
-def link_page(request, link_id: int):
+def link_page(request, public_id: str):
     """Show everyone's public saves of one link, with a button to save it too."""
-    link = selectors.link_for_viewer(link_id=link_id, viewer=request.user)
+    link = selectors.link_for_viewer(public_id=public_id, viewer=request.user)
     if link is None:
         raise Http404("No such link.")
     try:

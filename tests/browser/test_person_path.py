@@ -199,3 +199,27 @@ def test_pages_fit_a_phone_and_follow_a_dark_system_theme(site, long_post, brows
     assert background == "rgb(21, 23, 26)"
     shot(page, "profile-phone-dark")
     context.close()
+
+
+@pytest.fixture
+def dot_tags(site):
+    alice = make_user("alice", display_name="Alice Archer")
+    services.post_create(user=alice, url="https://dots.example/", title="Dotted", tags=". ..")
+    services.post_create(user=alice, url="https://plain.example/", title="Plain", tags="plain")
+
+
+@pytest.mark.parametrize("tag", [".", ".."])
+def test_a_dot_only_tag_leads_to_its_own_pages(site, dot_tags, browser, tag):
+    page = browser.new_page()
+    page.goto(f"{site}/")
+    page.get_by_role("article").filter(has_text="Dotted").get_by_role(
+        "link", name=tag, exact=True
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Tagged {tag}")
+    expect(page.get_by_text("Dotted")).to_be_visible()
+    expect(page.get_by_text("Plain", exact=True)).to_have_count(0)
+    page.goto(f"{site}/u/alice/")
+    page.get_by_role("link", name=re.compile(rf"^{re.escape(tag)} 1$")).click()
+    expect(page.get_by_text("Dotted")).to_be_visible()
+    expect(page.get_by_text("Plain", exact=True)).to_have_count(0)
+    page.close()

@@ -94,7 +94,7 @@ def test_popular_has_one_entry_per_link_whoever_saved_it_last(client, posts, ali
     link = posts["bob public"].link
     ids = [entry.id for entry in result.entries]
     assert len(ids) == len(set(ids))
-    assert result.entries[0].id == f"tag:testserver,2008:link:{link.pk}"
+    assert result.entries[0].id == f"tag:testserver,2008:link:{link.public_id}"
     assert result.entries[0].link == link.url
 
 
@@ -192,7 +192,6 @@ def test_a_private_feed_checks_credentials_before_count(client, posts):
         "/feeds/u/alice/t/+/",
         "/feeds/t/" + "x" * 300 + "/",
         "/feeds/recent/extra/",
-        "/feeds/t/%2500/",
     ],
 )
 def test_unknown_people_and_empty_tags_are_404(client, posts, path):

@@ -1,6 +1,6 @@
 """Keyset pagination: stable under inserts, and any `before` value gets an answer, never a 500."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from kwippy.posts import services
 from kwippy.posts.models import Post
-from kwippy.posts.pagination import BadCursor, paginate_recent, recent_cursor
+from kwippy.posts.pagination import BadCursor, paginate_recent, parse_recent_cursor, recent_cursor
 
 
 @pytest.fixture
@@ -107,3 +107,39 @@ def test_network_pages_match_the_network_queryset_page_by_page(alice, bob, charl
     assert all(post.user_id in (alice.pk, bob.pk) for post in seen)
     assert not any(post.is_private and post.user_id == bob.pk for post in seen)
     assert any(post.is_private and post.user_id == alice.pk for post in seen)
+
+
+@given(
+    moment=st.datetimes(timezones=st.just(UTC)),
+    pk=st.integers(min_value=1, max_value=2**63 - 1),
+)
+def test_a_cursor_names_any_storable_moment_exactly(moment, pk):
+    assert parse_recent_cursor(recent_cursor(moment, pk)) == (moment, pk)
+
+
+OLD_MOMENTS = [
+    datetime(1970, 1, 1, tzinfo=UTC),
+    datetime(1969, 12, 31, 23, 59, 59, 500000, tzinfo=UTC),
+    datetime(1969, 7, 20, 20, 17, tzinfo=UTC),
+    datetime(1900, 1, 1, tzinfo=UTC),
+    datetime(1, 1, 1, 0, 0, 1, tzinfo=UTC),
+    datetime(1, 1, 1, tzinfo=UTC),
+]
+
+
+@pytest.mark.parametrize("path", ["/", "/u/alice/", "/t/old/", "/u/alice/t/old/"])
+def test_older_links_reach_posts_from_before_1970_and_the_far_past(client, alice, settings, path):
+    settings.KWIPPY_PAGE_SIZE = 1
+    for i, moment in enumerate(OLD_MOMENTS):
+        services.post_create(
+            user=alice, url=f"https://old{i}.example/", title=f"old{i}", tags="old", created=moment
+        )
+    seen, cursor = [], None
+    for _ in OLD_MOMENTS:
+        response = client.get(path, {"before": cursor} if cursor else {})
+        assert response.status_code == 200
+        page = response.context["page"]
+        seen += _titles(page)
+        cursor = page.next_cursor
+    assert seen == [f"old{i}" for i in range(len(OLD_MOMENTS))]
+    assert cursor is None

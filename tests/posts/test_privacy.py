@@ -108,7 +108,7 @@ def test_others_saved_count_leaves_out_private_saves(client, bob, shared):
 
 def test_url_page_lists_public_saves_only(client, alice, bob, shared):
     link = Link.objects.get(url="https://shared.example/")
-    page = client.get(reverse("link", args=[link.pk])).text
+    page = client.get(reverse("link", args=[link.public_id])).text
     assert "Bob Baker" in page
     assert "Shared privately" not in page
     assert "Alice Archer" not in page
@@ -117,9 +117,9 @@ def test_url_page_lists_public_saves_only(client, alice, bob, shared):
 
 def test_url_page_of_a_link_saved_only_privately_is_not_found(client, alice, bob, secret):
     link = Link.objects.get(url=SECRET_URL)
-    assert client.get(f"/url/{link.pk}/").status_code == 404
-    assert _login(client, bob).get(f"/url/{link.pk}/").status_code == 404
-    owner_page = _login(client, alice).get(f"/url/{link.pk}/")
+    assert client.get(f"/url/{link.public_id}/").status_code == 404
+    assert _login(client, bob).get(f"/url/{link.public_id}/").status_code == 404
+    owner_page = _login(client, alice).get(f"/url/{link.public_id}/")
     assert owner_page.status_code == 200
     assert "You saved this privately" in owner_page.text
 

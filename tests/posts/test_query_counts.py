@@ -40,7 +40,7 @@ def test_page_queries_stay_flat_with_page_size(
     if signed_in:
         client.force_login(User.objects.get(username="alice"))
     if path == "LINK":
-        path = f"/url/{busy_site.pk}/"
+        path = f"/url/{busy_site.public_id}/"
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(path)
     assert response.status_code == 200

@@ -2,6 +2,7 @@
 
 from urllib.parse import unquote
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -34,3 +35,22 @@ def test_plus_in_a_decoded_segment_separates_tags():
     assert parse_tag_segment(tag_segment(["c++"])) == ["c++"]
     assert parse_tag_segment("c++") == ["c"]
     assert parse_tag_segment("") == []
+
+
+def _is_dot_segment(segment: str) -> bool:
+    # The URL standard treats ".", "..", and their "%2e" spellings (one level of encoding) as
+    # "this directory" and "the parent": browsers rewrite /t/./ to /t/ before sending it.
+    return segment.lower().replace("%2e", ".") in (".", "..")
+
+
+@pytest.mark.parametrize("tags", [["."], [".."], ["..."], [".", ".."]])
+def test_dot_only_tags_get_paths_browsers_send_unchanged(tags):
+    for path in (tag_path(tags), tag_path(tags, "alice"), tag_path(tags, prefix="/feeds")):
+        assert not any(_is_dot_segment(segment) for segment in path.split("/"))
+        segment = path.rstrip("/").rpartition("/")[2]
+        assert parse_tag_segment(unquote(segment)) == tags
+
+
+@pytest.mark.parametrize("segment", ["%00", "%2500", "a+%00", "%2500+a", "%%00", "%250"])
+def test_a_decoded_segment_is_never_decoded_into_a_nul(segment):
+    assert not any("\x00" in tag for tag in parse_tag_segment(segment))
