@@ -2,6 +2,7 @@
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -127,7 +128,7 @@ def settings_page(request):
     else:
         form = ProfileForm(instance=request.user)
         status = 200
-    origin = request.build_absolute_uri("/").rstrip("/")
+    origin = settings.SITE_URL
     context = {
         "form": form,
         "origin": origin,
