@@ -159,7 +159,7 @@ def test_settings_show_bookmarklet_feeds_and_links_to_other_settings(client, ali
     client.force_login(alice)
     page = client.get("/settings/").text
     assert "javascript:(function(){" in page
-    assert "https://bookmarks.example/add/?popup=1&amp;url=" in page
+    assert "http://testserver/add/?popup=1&amp;url=" in page
     for path in ("/feeds/u/alice/", "/feeds/private/", "/feeds/network/", "/feeds/toread/"):
         assert f"https://bookmarks.example{path}" in page
     assert 'href="/settings/app-passwords/"' in page
