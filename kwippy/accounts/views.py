@@ -2,6 +2,7 @@
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -131,13 +132,15 @@ def settings_page(request):
     else:
         form = ProfileForm(instance=request.user)
         status = 200
+    # The bookmarklet opens the site this browser is signed in to; feed readers subscribe at
+    # the site's configured address, which feeds name themselves by.
     origin = request.build_absolute_uri("/").rstrip("/")
     context = {
         "form": form,
         "origin": origin,
         "bookmarklet": bookmarklet(origin),
-        "feeds": feed_addresses(origin, request.user.username),
-        "feed_with_credentials": feed_with_credentials(origin, request.user.username),
+        "feeds": feed_addresses(settings.SITE_URL, request.user.username),
+        "feed_with_credentials": feed_with_credentials(settings.SITE_URL, request.user.username),
         "app_passwords": app_password_list(user=request.user),
         "sessions": session_list_for_request(request),
     }

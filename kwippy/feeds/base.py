@@ -8,19 +8,27 @@ Django's `Feed` writes the RSS or Atom document. What feed readers also need is 
   last change is over: dates have whole seconds, and a second change within it must not hide);
 - public feeds are kept in the object cache under a key made from the same stamp: a change makes
   a new key, so nothing from before a change is ever served and nothing needs deleting;
-- `?count=` asks for up to 200 items (50 unless told).
+- `?count=` asks for up to 200 items (50 unless told);
+- a document never exceeds MAX_FEED_BYTES, so every public feed fits in memcached: notes are cut
+  at NOTE_MAX_CHARACTERS and written escaped once (as HTML, in CDATA), items show at most the
+  100 tags a post may have, and the oldest items that do not fit wait for the reader's next poll;
+- the site is named by `settings.SITE_URL`, never by the Host a reader used, and a feed's self
+  link is the exact address it was fetched at;
+- RSS titles are plain text in every reader (`rss_plain_text`); Atom says so with its types.
 
 Django's own `Feed.__call__` sets `Last-Modified` from the newest item's date, which a deletion
 or an edit of an older post does not move; so `__call__` is ours.
 """
 
 import hashlib
+import io
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.core.exceptions import BadRequest
@@ -28,12 +36,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import feedgenerator, timezone
 from django.utils.cache import get_conditional_response
-from django.utils.encoding import iri_to_uri
+from django.utils.encoding import escape_uri_path
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.http import http_date
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from kwippy.accounts.models import User
 from kwippy.accounts.selectors import users_named
+from kwippy.posts.forms import MAX_TAGS
 from kwippy.posts.models import Post
 from kwippy.posts.tagpaths import parse_tag_segment
 from kwippy.posts.templatetags.kwippy import tag_path
@@ -42,19 +52,39 @@ DEFAULT_COUNT = 50
 MAX_COUNT = 200
 # Part of every ETag and cache key: raise it when the documents change shape, so that readers
 # fetch the new shape instead of hearing "not modified".
-FEED_FORMAT = "1"
+FEED_FORMAT = "2"
 CACHE_SECONDS = 24 * 60 * 60
-# memcached refuses items over 1 MB; a feed of 200 long notes can be bigger. Serve it uncached.
-MAX_CACHED_BYTES = 900 * 1024
+# memcached refuses items over 1 MiB (key and pickling included): a document up to 900 KiB is
+# always cached, so a public feed is built once per change, never on every request.
+MAX_FEED_BYTES = 900 * 1024
+# A feed shows the start of a long note (the page shows all of it): 50 items of the costliest
+# notes (1,000 "<" are 4,000 bytes of HTML) make 200 KB, and 200 items about fit the bound.
+NOTE_MAX_CHARACTERS = 1000
+# What the writer closes after the items: "</channel></rss>" or "</feed>", and a newline.
+_DOCUMENT_END_BYTES = 64
 # Any fixed date does: a tag URI names the post for ever, whatever is edited.
 TAG_URI_DATE = "2008"
 # Characters XML 1.0 cannot carry at all (Django refuses to write a document with them).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ANGLE_BRACKETS = str.maketrans({"<": "\u2039", ">": "\u203a"})
+_CHARACTER_REFERENCE_START = re.compile(r"&(?=#?\w+;)")
 
 
 def xml_text(text: str) -> str:
     """Return `text` without the characters an XML 1.0 document cannot contain."""
     return _NOT_XML.sub("", text)
+
+
+def rss_plain_text(text: str) -> str:
+    """Return `text` with nothing that any RSS reader could take for markup.
+
+    RSS never said whether a title is text or HTML, and readers disagree: feedparser guesses
+    from the content (a closing tag or a character reference makes it HTML), newsboat shows it
+    as typed, others render it. So angle brackets become single angle quotation marks, and an
+    "&" that would start a character reference a full-width ampersand: every reader then shows
+    the same plain text. Atom titles are typed as text and keep the exact characters.
+    """
+    return _CHARACTER_REFERENCE_START.sub("\uff06", text.translate(_ANGLE_BRACKETS))
 
 
 def feed_count(raw: str | None) -> int:
@@ -70,13 +100,18 @@ def feed_count(raw: str | None) -> int:
 
 @dataclass(frozen=True)
 class FeedScope:
-    """What one request asks of a feed: whose posts, which tags, how many, for which site."""
+    """What one request asks of a feed: whose posts, which tags, how many, for which site.
+
+    `path` is the address fetched (which Django decodes once) encoded again; `as_of` is the
+    change that dates the document, set once the change stamp is read.
+    """
 
     count: int
     origin: str
     path: str
     person: User | None = None
     tags: tuple[str, ...] = ()
+    as_of: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -95,18 +130,81 @@ def _text_response(status: int, message: str) -> HttpResponse:
     return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
-class PostsFeed(Feed):
-    """A feed of posts as RSS 2.0, or as Atom 1.0 when made with `PostsFeed(Atom1Feed)`.
+class _ItemWriter(SimplerXMLGenerator):
+    """Write one item, its HTML summary as a CDATA section: escaped once (as HTML), not twice."""
 
-    Subclasses declare `title`, `description`, `link`, `posts(scope)` and `last_change(scope)`;
-    `private` ones show the signed-in person's own data and must be wrapped in
-    `logged_in_or_basicauth`.
+    def __init__(self, out: io.StringIO, html_element: str):
+        super().__init__(out, "utf-8", short_empty_elements=True)
+        self.html_element = html_element
+
+    def addQuickElement(self, name, contents=None, attrs=None):
+        if name != self.html_element or not contents:
+            super().addQuickElement(name, contents, attrs)
+            return
+        self.startElement(name, attrs or {})
+        # The text goes out as it is: a CDATA section ends at "]]>", so that is split in two.
+        cdata = contents.replace("]]>", "]]]]><![CDATA[>")
+        self.ignorableWhitespace(f"<![CDATA[{cdata}]]>")
+        self.endElement(name)
+
+
+class _BoundedFeed:
+    """Write items, newest first, while the whole document stays within MAX_FEED_BYTES."""
+
+    item_element: str
+    html_element: str
+
+    def write(self, outfile, encoding):
+        self.outfile = outfile
+        super().write(outfile, encoding)
+
+    def write_items(self, handler):
+        room = MAX_FEED_BYTES - _DOCUMENT_END_BYTES - self.outfile.tell()
+        for item in self.items:
+            out = io.StringIO()
+            writer = _ItemWriter(out, self.html_element)
+            writer.startElement(self.item_element, self.item_attributes(item))
+            self.add_item_elements(writer, item)
+            writer.endElement(self.item_element)
+            text = out.getvalue()
+            room -= len(text.encode())
+            if room < 0:
+                break
+            handler.ignorableWhitespace(text)
+
+
+class RssFeed(_BoundedFeed, feedgenerator.Rss201rev2Feed):
+    """RSS 2.0, bounded, with titles and the channel's description as plain text."""
+
+    item_element = "item"
+    html_element = "description"
+
+    def __init__(self, title, link, description, **kwargs):
+        super().__init__(rss_plain_text(title), link, rss_plain_text(description), **kwargs)
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(rss_plain_text(title), link, description, **kwargs)
+
+
+class AtomFeed(_BoundedFeed, feedgenerator.Atom1Feed):
+    """Atom 1.0, bounded."""
+
+    item_element = "entry"
+    html_element = "summary"
+
+
+class PostsFeed(Feed):
+    """A feed of posts as RSS 2.0, or as Atom 1.0 when made with `PostsFeed(AtomFeed)`.
+
+    Subclasses declare `title`, `description`, `page` (the path of the page the feed follows),
+    `posts(scope)` and `last_change(scope)`; `private` ones show the signed-in person's own data
+    and must be wrapped in `logged_in_or_basicauth`.
     """
 
     private = False
     item_guid_is_permalink = False
 
-    def __init__(self, feed_type: type[feedgenerator.SyndicationFeed] = feedgenerator.DefaultFeed):
+    def __init__(self, feed_type: type[RssFeed | AtomFeed] = RssFeed):
         self.feed_type = feed_type
 
     def posts(self, scope: FeedScope):
@@ -129,6 +227,7 @@ class PostsFeed(Feed):
         recorded = self.last_change(scope)
         # Unrecorded: say "changed now", which never claims "not modified" wrongly.
         changed = recorded or timezone.now()
+        scope = replace(scope, as_of=changed)
         version = self._version(scope, changed)
         etag = f'"{version}"'
         last_modified = date_validator = int(changed.timestamp())
@@ -170,7 +269,7 @@ class PostsFeed(Feed):
         feed = self.get_feed(scope, request)
         response = HttpResponse(content_type=feed.content_type)
         feed.write(response, "utf-8")
-        if cache_it and len(response.content) <= MAX_CACHED_BYTES:
+        if cache_it:
             cache.set(key, (feed.content_type, response.content), CACHE_SECONDS)
         return response
 
@@ -190,15 +289,26 @@ class PostsFeed(Feed):
             tag_list = tuple(parse_tag_segment(tags))
             if not tag_list or any("\x00" in tag for tag in tag_list):
                 raise Http404("No such tag.")
-        origin = f"{request.scheme}://{request.get_host()}"
         return FeedScope(
-            count=count, origin=origin, path=request.path, person=person, tags=tag_list
+            count=count,
+            origin=settings.SITE_URL,
+            path=escape_uri_path(request.path),
+            person=person,
+            tags=tag_list,
         )
 
+    def link(self, scope: FeedScope) -> str:
+        return scope.origin + self._get_dynamic_attr("page", scope)
+
+    def feed_url(self, scope: FeedScope) -> str:
+        # The exact address served: `request.path` is decoded once, so it is encoded again (a
+        # tag's own "%2B" stays "%252B"), and a count other than the default makes the document.
+        query = f"?count={scope.count}" if scope.count != DEFAULT_COUNT else ""
+        return scope.origin + scope.path + query
+
     def feed_guid(self, scope: FeedScope) -> str:
-        # Atom's default id is the page's address, which several feeds share: use the feed's own,
-        # spelled like its self link.
-        return iri_to_uri(scope.origin + scope.path)
+        # Atom's default id is the page's address, which several feeds share: use the feed's own.
+        return scope.origin + scope.path
 
     def subtitle(self, scope: FeedScope) -> str:
         return self._get_dynamic_attr("description", scope)
@@ -209,24 +319,33 @@ class PostsFeed(Feed):
     def item_title(self, item: FeedItem) -> str:
         return xml_text(item.post.title)
 
+    def _shown_tags(self, post: Post) -> list[str]:
+        # Posts imported before the 100-tag rule may carry more than a feed item should.
+        return post.tags[:MAX_TAGS]
+
     def item_link(self, item: FeedItem) -> str:
         return item.post.link.url
 
-    def item_description(self, item: FeedItem) -> str:
-        """Return the note as escaped text, then the tags linked to the person's tag pages."""
+    def item_description(self, item: FeedItem) -> str | None:
+        """Return the note's start as escaped text, then the tags linked to the person's tag
+        pages; None (no summary at all) for a post with neither."""
         post = item.post
-        note = linebreaks(xml_text(post.description), autoescape=True) if post.description else ""
-        if not post.tags:
-            return note
-        links = format_html_join(
-            ", ",
-            '<a href="{}">{}</a>',
-            (
-                (item.scope.origin + tag_path(tag, post.user.username), xml_text(tag))
-                for tag in post.tags
-            ),
-        )
-        return note + format_html("<p>Tags: {}</p>", links)
+        note = xml_text(post.description)
+        if len(note) > NOTE_MAX_CHARACTERS:
+            note = note[:NOTE_MAX_CHARACTERS] + "\u2026"
+        html = linebreaks(note, autoescape=True) if note else ""
+        tags = self._shown_tags(post)
+        if tags:
+            links = format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                (
+                    (item.scope.origin + tag_path(tag, post.user.username), xml_text(tag))
+                    for tag in tags
+                ),
+            )
+            html += format_html("<p>Tags: {}</p>", links)
+        return html or None
 
     def item_author_name(self, item: FeedItem) -> str:
         return xml_text(item.post.user.shown_name)
@@ -241,7 +360,7 @@ class PostsFeed(Feed):
         return item.post.updated
 
     def item_categories(self, item: FeedItem) -> list[str]:
-        return [xml_text(tag) for tag in item.post.tags]
+        return [xml_text(tag) for tag in self._shown_tags(item.post)]
 
     def item_guid(self, item: FeedItem) -> str:
         return item.tag_uri(f"post:{item.post.pk}")

@@ -20,7 +20,7 @@ def _person_page(scope: FeedScope) -> str:
 class RecentFeed(PostsFeed):
     title = "kwippy: recent bookmarks"
     description = "Everyone's newest public bookmarks."
-    link = "/"
+    page = "/"
 
     def last_change(self, scope):
         return changes.last_change_public()
@@ -32,7 +32,7 @@ class RecentFeed(PostsFeed):
 class PopularFeed(PostsFeed):
     title = "kwippy: popular bookmarks"
     description = "The links most people saved in the last 30 days."
-    link = "/popular/"
+    page = "/popular/"
 
     def last_change(self, scope):
         # Saves also leave the 30-day window as time passes: renew the ranking every hour.
@@ -40,7 +40,9 @@ class PopularFeed(PostsFeed):
         return max(hour, changes.last_change_public() or hour)
 
     def posts(self, scope):
-        rows, _ = selectors.popular_links(after=None, size=scope.count)
+        # The ranking after the change that dates the document, or the ETag would name a newer
+        # change than the ranking shows, for as long as the document is cached.
+        rows, _ = selectors.popular_links(after=None, size=scope.count, ranked_since=scope.as_of)
         return [row.post for row in rows]
 
     def item_guid(self, item: FeedItem) -> str:
@@ -54,7 +56,7 @@ class TagFeed(PostsFeed):
     def title(self, scope):
         return "kwippy: bookmarks" + _tagged(scope)
 
-    def link(self, scope):
+    def page(self, scope):
         return tag_path(scope.tags)
 
     def last_change(self, scope):
@@ -73,7 +75,7 @@ class PersonFeed(PostsFeed):
     def description(self, scope):
         return f"The newest public bookmarks of {scope.person.username}{_tagged(scope)}."
 
-    def link(self, scope):
+    def page(self, scope):
         return _person_page(scope)
 
     def last_change(self, scope):
@@ -94,7 +96,7 @@ class PrivateFeed(PostsFeed):
     def description(self, scope):
         return f"{scope.person.username}'s bookmarks{_tagged(scope)}, private ones included."
 
-    def link(self, scope):
+    def page(self, scope):
         return _person_page(scope)
 
     def last_change(self, scope):
@@ -109,7 +111,7 @@ class NetworkFeed(PostsFeed):
     """The public bookmarks of the people the subscriber follows."""
 
     private = True
-    link = "/"
+    page = "/"
 
     def title(self, scope):
         return f"kwippy: {scope.person.username}'s network"
@@ -135,7 +137,7 @@ class ToReadFeed(PostsFeed):
     def description(self, scope):
         return f"{scope.person.username}'s bookmarks marked to read, private ones included."
 
-    def link(self, scope):
+    def page(self, scope):
         return reverse("profile", args=[scope.person.username])
 
     def last_change(self, scope):

@@ -1,38 +1,38 @@
 """Feed addresses (a contract with feed readers): RSS 2.0 at each path, Atom 1.0 at path + atom/."""
 
 from django.urls import path
-from django.utils.feedgenerator import Atom1Feed
 
 from kwippy.feeds import feeds
+from kwippy.feeds.base import AtomFeed
 from kwippy.httpauth.decorators import logged_in_or_basicauth
 
 private = logged_in_or_basicauth(realm="kwippy feeds")
 
 urlpatterns = [
     path("feeds/recent/", feeds.RecentFeed(), name="feed_recent"),
-    path("feeds/recent/atom/", feeds.RecentFeed(Atom1Feed), name="feed_recent_atom"),
+    path("feeds/recent/atom/", feeds.RecentFeed(AtomFeed), name="feed_recent_atom"),
     path("feeds/popular/", feeds.PopularFeed(), name="feed_popular"),
-    path("feeds/popular/atom/", feeds.PopularFeed(Atom1Feed), name="feed_popular_atom"),
+    path("feeds/popular/atom/", feeds.PopularFeed(AtomFeed), name="feed_popular_atom"),
     path("feeds/t/<str:tags>/", feeds.TagFeed(), name="feed_tag"),
-    path("feeds/t/<str:tags>/atom/", feeds.TagFeed(Atom1Feed), name="feed_tag_atom"),
+    path("feeds/t/<str:tags>/atom/", feeds.TagFeed(AtomFeed), name="feed_tag_atom"),
     path("feeds/u/<str:username>/", feeds.PersonFeed(), name="feed_person"),
-    path("feeds/u/<str:username>/atom/", feeds.PersonFeed(Atom1Feed), name="feed_person_atom"),
+    path("feeds/u/<str:username>/atom/", feeds.PersonFeed(AtomFeed), name="feed_person_atom"),
     path("feeds/u/<str:username>/t/<str:tags>/", feeds.PersonFeed(), name="feed_person_tag"),
     path(
         "feeds/u/<str:username>/t/<str:tags>/atom/",
-        feeds.PersonFeed(Atom1Feed),
+        feeds.PersonFeed(AtomFeed),
         name="feed_person_tag_atom",
     ),
     path("feeds/private/", private(feeds.PrivateFeed()), name="feed_private"),
-    path("feeds/private/atom/", private(feeds.PrivateFeed(Atom1Feed)), name="feed_private_atom"),
+    path("feeds/private/atom/", private(feeds.PrivateFeed(AtomFeed)), name="feed_private_atom"),
     path("feeds/private/t/<str:tags>/", private(feeds.PrivateFeed()), name="feed_private_tag"),
     path(
         "feeds/private/t/<str:tags>/atom/",
-        private(feeds.PrivateFeed(Atom1Feed)),
+        private(feeds.PrivateFeed(AtomFeed)),
         name="feed_private_tag_atom",
     ),
     path("feeds/network/", private(feeds.NetworkFeed()), name="feed_network"),
-    path("feeds/network/atom/", private(feeds.NetworkFeed(Atom1Feed)), name="feed_network_atom"),
+    path("feeds/network/atom/", private(feeds.NetworkFeed(AtomFeed)), name="feed_network_atom"),
     path("feeds/toread/", private(feeds.ToReadFeed()), name="feed_toread"),
-    path("feeds/toread/atom/", private(feeds.ToReadFeed(Atom1Feed)), name="feed_toread_atom"),
+    path("feeds/toread/atom/", private(feeds.ToReadFeed(AtomFeed)), name="feed_toread_atom"),
 ]

@@ -195,18 +195,25 @@ class PopularLink:
         return f"{self.saves}_{self.link.public_id}"
 
 
-def popular_links(*, after: tuple[int, str] | None, size: int) -> tuple[list[PopularLink], bool]:
+def popular_links(
+    *, after: tuple[int, str] | None, size: int, ranked_since: datetime | None = None
+) -> tuple[list[PopularLink], bool]:
     """Return the links most people saved publicly in the last 30 days, most saved first.
 
     Each comes with its newest public save, to show like any post. `after` is the (saves, public
-    id) of the last link already shown. The second value says whether more follow.
+    id) of the last link already shown. The second value says whether more follow. A ranking is
+    kept for a minute; `ranked_since` asks for one made at or after that moment (a feed dated by
+    a change must show the ranking after that change).
     """
-    key = f"popular:{after[0]}_{after[1]}:{size}" if after else f"popular:first:{size}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = _popular_ranking(after=after, size=size)
+    key = f"popular:ranked:{after[0]}_{after[1]}:{size}" if after else f"popular:ranked:{size}"
+    ranked = cache.get(key)
+    if ranked is None or (ranked_since is not None and ranked[0] < ranked_since):
+        # Taken before the query: the ranking is at least as new as this.
+        ranked_at = timezone.now()
+        ranked = (ranked_at, _popular_ranking(after=after, size=size))
         # Popularity over 30 days moves slowly; a minute-old ranking saves an aggregate.
-        cache.set(key, rows, POPULAR_CACHE_SECONDS)
+        cache.set(key, ranked, POPULAR_CACHE_SECONDS)
+    rows = ranked[1]
     more = len(rows) > size
     rows = rows[:size]
     newest_ids = (

@@ -154,13 +154,14 @@ def test_settings_refuse_a_javascript_website_and_a_taken_email(client, alice, b
     assert alice.website == ""
 
 
-def test_settings_show_bookmarklet_feeds_and_links_to_other_settings(client, alice):
+def test_settings_show_bookmarklet_feeds_and_links_to_other_settings(client, alice, settings):
+    settings.SITE_URL = "https://bookmarks.example"
     client.force_login(alice)
     page = client.get("/settings/").text
     assert "javascript:(function(){" in page
     assert "http://testserver/add/?popup=1&amp;url=" in page
     for path in ("/feeds/u/alice/", "/feeds/private/", "/feeds/network/", "/feeds/toread/"):
-        assert f"http://testserver{path}" in page
+        assert f"https://bookmarks.example{path}" in page
     assert 'href="/settings/app-passwords/"' in page
     assert 'href="/settings/sessions/"' in page
     assert 'href="/accounts/password/change/"' in page

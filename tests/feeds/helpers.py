@@ -1,8 +1,10 @@
 """Fetch and read feeds in tests."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import feedparser
+from django.conf import settings
 from django.db.models import F
 
 from kwippy.httpauth.basic import basic_authorization
@@ -27,6 +29,16 @@ PRIVATE_FEEDS = [
 def as_user(username: str, password: str = PASSWORD) -> dict[str, str]:
     """Return the test client keyword that sends Basic credentials."""
     return {"HTTP_AUTHORIZATION": basic_authorization(username, password)}
+
+
+def site() -> str:
+    """Return the site's configured address, which feeds use whatever Host a reader sent."""
+    return settings.SITE_URL
+
+
+def tag_uri(specific: str) -> str:
+    """Return the `tag:` URI feeds give something of this site."""
+    return f"tag:{urlsplit(site()).hostname},2008:{specific}"
 
 
 def parsed(response) -> feedparser.FeedParserDict:

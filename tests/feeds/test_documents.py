@@ -7,7 +7,15 @@ from kwippy.accounts.services import user_update_profile
 from kwippy.feeds.base import DEFAULT_COUNT, MAX_COUNT
 from kwippy.posts.models import Link, Post
 from kwippy.posts.services import post_create, post_update
-from tests.feeds.helpers import PRIVATE_FEEDS, PUBLIC_FEEDS, as_user, parsed, titles
+from tests.feeds.helpers import (
+    PRIVATE_FEEDS,
+    PUBLIC_FEEDS,
+    as_user,
+    parsed,
+    site,
+    tag_uri,
+    titles,
+)
 
 
 def _many_posts(user, n: int) -> None:
@@ -51,14 +59,16 @@ def test_an_item_carries_the_link_title_note_tags_person_dates_and_guid(
         )
     (entry,) = parsed(client.get("/feeds/u/alice/" + suffix)).entries
     assert entry.link == "https://example.com/a?b=1&c=2"
-    assert entry.title == 'Fish & <chips> "quoted"'
+    # RSS titles show look-alikes of angle brackets, which no reader takes for a tag.
+    shown = "Fish & \u2039chips\u203a" if suffix == "" else "Fish & <chips>"
+    assert entry.title == f'{shown} "quoted"'
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in entry.summary
     assert "<script>" not in entry.summary
-    assert '<a href="http://testserver/u/alice/t/c%252B%252B/">c++</a>' in entry.summary
+    assert f'<a href="{site()}/u/alice/t/c%252B%252B/">c++</a>' in entry.summary
     assert [tag.term for tag in entry.tags] == ["food", "c++"]
     assert entry.author == "Alice Archer"
     assert entry.published_parsed[:6] == post.created.utctimetuple()[:6]
-    assert entry.id == f"tag:testserver,2008:post:{post.pk}"
+    assert entry.id == tag_uri(f"post:{post.pk}")
     assert entry.guidislink is False
 
 
@@ -94,15 +104,15 @@ def test_popular_has_one_entry_per_link_whoever_saved_it_last(client, posts, ali
     link = posts["bob public"].link
     ids = [entry.id for entry in result.entries]
     assert len(ids) == len(set(ids))
-    assert result.entries[0].id == f"tag:testserver,2008:link:{link.public_id}"
+    assert result.entries[0].id == tag_uri(f"link:{link.public_id}")
     assert result.entries[0].link == link.url
 
 
 def test_feeds_link_their_pages_and_themselves(client, posts):
     result = parsed(client.get("/feeds/u/alice/t/python/atom/"))
-    assert result.feed.link == "http://testserver/u/alice/t/python/"
+    assert result.feed.link == f"{site()}/u/alice/t/python/"
     links = {link.rel: link.href for link in result.feed.links}
-    assert links["self"] == "http://testserver/feeds/u/alice/t/python/atom/"
+    assert links["self"] == f"{site()}/feeds/u/alice/t/python/atom/"
     assert result.feed.title == "kwippy: Alice Archer's bookmarks tagged python"
 
 
@@ -233,4 +243,60 @@ def test_each_atom_feed_is_identified_by_its_own_address(client, posts):
         path: parsed(client.get(path, **as_user("alice"))).feed.id
         for path in ("/feeds/u/alice/atom/", "/feeds/private/atom/", "/feeds/toread/atom/")
     }
-    assert ids == {path: "http://testserver" + path for path in ids}
+    assert ids == {path: site() + path for path in ids}
+
+
+def _self_and_id(response) -> tuple[str, str]:
+    result = parsed(response)
+    links = {link.rel: link.href for link in result.feed.links}
+    return links["self"], result.feed.get("id", links["self"])
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/feeds/t/c%252B%252B/",
+        "/feeds/t/c%252B%252B/atom/",
+        "/feeds/u/alice/t/c%252B%252B+food/atom/",
+        "/feeds/private/t/c%252B%252B/atom/",
+        "/feeds/t/caf%C3%A9/atom/",
+    ],
+)
+def test_a_tag_feed_names_itself_by_the_exact_address_it_was_fetched_at(client, alice, path):
+    post_create(user=alice, url="https://example.com/", title="Plus plus", tags="c++ food café")
+    post_create(user=alice, url="https://example.com/c", title="Only c", tags="c food café")
+    response = client.get(path, **as_user("alice"))
+    self_link, feed_id = _self_and_id(response)
+    assert self_link == feed_id == site() + path
+    # Fetching the self link gives the same feed, not the one of another tag.
+    again = client.get(self_link.removeprefix(site()), **as_user("alice"))
+    assert titles(again) == titles(response)
+
+
+def test_a_self_link_keeps_the_count_that_makes_the_document(client, posts):
+    self_link, feed_id = _self_and_id(client.get("/feeds/recent/atom/?count=2"))
+    assert self_link == f"{site()}/feeds/recent/atom/?count=2"
+    assert feed_id == f"{site()}/feeds/recent/atom/"
+
+
+@pytest.mark.parametrize("suffix", ["", "atom/"])
+def test_ids_and_links_do_not_change_with_the_host_a_reader_used(client, posts, suffix):
+    path = "/feeds/u/alice/t/python/" + suffix
+    by_name = client.get(path, HTTP_HOST="localhost")
+    by_address = client.get(path, HTTP_HOST="127.0.0.1")
+    assert by_name.content == by_address.content
+    assert by_name["ETag"] == by_address["ETag"]
+    assert b"localhost" not in by_name.content
+
+
+@pytest.mark.parametrize("suffix", ["", "atom/"])
+def test_feeds_name_the_site_by_its_configured_address(client, posts, settings, suffix):
+    settings.SITE_URL = "https://bookmarks.example/kw"
+    result = parsed(client.get("/feeds/u/alice/" + suffix))
+    assert result.feed.link == "https://bookmarks.example/kw/u/alice/"
+    links = {link.rel: link.href for link in result.feed.links}
+    assert links["self"] == "https://bookmarks.example/kw/feeds/u/alice/" + suffix
+    entry = next(e for e in result.entries if e.title == "Alice's public bookmark")
+    assert entry.id == f"tag:bookmarks.example,2008:post:{posts['alice public'].pk}"
+    assert 'href="https://bookmarks.example/kw/u/alice/t/web/"' in entry.summary
+    assert b"testserver" not in client.get("/feeds/u/alice/" + suffix).content

@@ -6,10 +6,11 @@ from django.core.exceptions import BadRequest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kwippy.feeds.base import DEFAULT_COUNT, MAX_COUNT, feed_count
+from kwippy.feeds.base import DEFAULT_COUNT, MAX_COUNT, MAX_FEED_BYTES, feed_count
 from kwippy.httpauth.basic import basic_authorization
 from kwippy.posts.services import post_create, post_update
 from tests.conftest import PASSWORD
+from tests.feeds.helpers import site
 
 _FUZZ = settings(
     max_examples=150,
@@ -112,6 +113,34 @@ def test_whatever_people_type_the_feeds_stay_well_formed(
     for path in ("/feeds/u/alice/", "/feeds/u/alice/atom/"):
         response = client.get(path)
         assert response.status_code == 200
+        assert len(response.content) <= MAX_FEED_BYTES
         result = feedparser.parse(response.content)
         assert not result.bozo, result.get("bozo_exception")
-        assert len(result.entries) == 1
+        (entry,) = result.entries
+        # Plain text in RSS and Atom alike: feedparser finds no HTML to guess at.
+        assert entry.title_detail.type == "text/plain"
+
+
+@_FUZZ
+@given(
+    tags=st.lists(
+        st.one_of(st.text(_stored, min_size=1, max_size=12), st.text("%+/2Bc.", min_size=1)),
+        min_size=1,
+        max_size=3,
+    ),
+    spelled=st.text("%+/2Bbc.", min_size=1, max_size=16),
+    atom=st.booleans(),
+)
+def test_a_tag_feeds_self_link_gives_the_same_feed_again(client, one_post, tags, spelled, atom):
+    post_update(one_post, title="t", description="", tags=tags)
+    suffix = "atom/" if atom else ""
+    for segment in ("+".join(quote(tag, safe="") for tag in tags), spelled):
+        response = client.get(f"/feeds/t/{quote(segment, safe='+')}/{suffix}")
+        assert response.status_code in (200, 400, 404), response.content[:300]
+        if response.status_code != 200:
+            continue
+        result = feedparser.parse(response.content)
+        (self_link,) = [link.href for link in result.feed.links if link.rel == "self"]
+        assert self_link.startswith(site())
+        again = client.get(self_link.removeprefix(site()))
+        assert again.content == response.content

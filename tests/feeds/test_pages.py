@@ -3,7 +3,7 @@ from html import unescape
 
 import pytest
 
-from tests.feeds.helpers import parsed
+from tests.feeds.helpers import parsed, site
 
 _ALTERNATE = re.compile(
     r'<link rel="alternate" type="application/(rss|atom)\+xml"[^>]*href="([^"]+)"'
@@ -46,10 +46,10 @@ def test_the_settings_page_lists_the_private_feeds_and_how_to_subscribe(client, 
     client.force_login(alice)
     page = client.get("/settings/").text
     for path in ("/feeds/private/", "/feeds/private/t/TAG/", "/feeds/network/", "/feeds/toread/"):
-        assert f"<code>http://testserver{path}</code>" in page
-        assert f"<code>http://testserver{path}atom/</code>" in page
+        assert f"<code>{site()}{path}</code>" in page
+        assert f"<code>{site()}{path}atom/</code>" in page
     for path in ("/feeds/u/alice/", "/feeds/recent/", "/feeds/t/TAG/", "/feeds/popular/"):
-        assert f"<code>http://testserver{path}</code>" in page
+        assert f"<code>{site()}{path}</code>" in page
     assert "<code>alice</code> or your email address, <code>alice@example.com</code>" in page
     assert 'an <a href="/settings/app-passwords/">app password</a>' in page
-    assert "http://alice:APP-PASSWORD@testserver/feeds/private/" in page
+    assert site().replace("://", "://alice:APP-PASSWORD@") + "/feeds/private/" in page
