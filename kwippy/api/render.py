@@ -21,7 +21,8 @@ from kwippy.posts.models import Post
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" ?>\n'
 XML_TYPE = "text/xml; charset=utf-8"
-JSON_TYPE = "application/json; charset=utf-8"
+# Pinboard's own JSON type: aiopinboard refuses an answer of any other, application/json included.
+JSON_TYPE = "text/json; charset=utf-8"
 # posts/all streams: this many posts are serialised between two writes to the client.
 STREAM_BATCH = 500
 
