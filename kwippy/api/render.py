@@ -224,6 +224,13 @@ def suggestions(fmt: Format, *, popular: list[str], recommended: list[str]) -> H
     return _xml(root)
 
 
+def empty_notes(fmt: Format) -> HttpResponse:
+    """Return notes/list's answer while kwippy keeps no notes: `{"count": 0, "notes": []}`."""
+    if fmt is Format.JSON:
+        return _json({"count": 0, "notes": []})
+    return _xml(Element("notes"))
+
+
 def tag_counts(fmt: Format, counts: list[tuple[str, int]]) -> HttpResponse:
     """Return tags/get's answer: each tag with its count (as a string in JSON)."""
     if fmt is Format.JSON:
