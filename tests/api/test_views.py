@@ -520,3 +520,30 @@ def test_posts_all_refuses_arguments_that_would_widen_its_selection(api, saved, 
     response = api("posts/all", format="json", **params)
     assert response.status_code == 400
     assert json_of(response) == {"result_code": code}
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    fetch_site=st.one_of(
+        st.none(), st.sampled_from(["cross-site", "same-site", "same-origin", "none", "NONE"])
+    ),
+    origin=st.one_of(
+        st.none(),
+        st.sampled_from(["null", "http://testserver", "http://127.0.0.1:8000", "http://[::1"]),
+        st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=255), max_size=40),
+    ),
+)
+def test_fuzzed_browser_headers_on_a_write_never_give_a_500(api, saved, fetch_site, origin):
+    headers = {}
+    if fetch_site is not None:
+        headers["HTTP_SEC_FETCH_SITE"] = fetch_site
+    if origin is not None:
+        headers["HTTP_ORIGIN"] = origin
+    response = api("tags/rename", format="json", headers=headers, old="web", new="www")
+    assert response.status_code in (200, 403)
+    if response.status_code == 403:
+        assert json_of(response) == {"result_code": "cross-site request refused"}
