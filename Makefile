@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seed_demo --if-empty
 	@echo "kwippy: serving on http://127.0.0.1:8000  (demo login: alice / kwippy-demo; Ctrl-C stops)"
-	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile -
+	$(VENV)/bin/gunicorn config.wsgi --config gunicorn.conf.py --bind 127.0.0.1:8000 --workers 3 --access-logfile -
 
 test: $(STAMP)
 	$(SERVICES) up --profile test

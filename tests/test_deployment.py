@@ -89,6 +89,22 @@ def test_the_proxy_balances_over_web_by_dns_and_forwards_the_client():
     assert int(size.group(1)) > 64
 
 
+def test_every_gunicorn_invocation_reads_the_limits_file():
+    for name in ("Makefile", "Dockerfile", "docker-compose.yml"):
+        text = (ROOT / name).read_text()
+        invocations = re.findall(r"gunicorn config\.wsgi[^\n\"]*", text)
+        assert invocations, name
+        assert all("--config gunicorn.conf.py" in line for line in invocations), name
+
+
+def test_the_proxy_refuses_request_lines_and_headers_gunicorn_would_refuse():
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    buffers = re.search(r"large_client_header_buffers (\d+) (\d+)k;", conf)
+    assert buffers
+    # One buffer holds the request line, or one header field: 8 KB, gunicorn's 8,190 bytes.
+    assert int(buffers.group(2)) * 1024 <= 8192
+
+
 @pytest.fixture
 def gunicorn_production(django_db_setup, django_db_blocker, settings):
     """Serve the test database with gunicorn under DEBUG=0, as production does."""
@@ -107,7 +123,10 @@ def gunicorn_production(django_db_setup, django_db_blocker, settings):
         "SESSION_CACHE_URL": "memcached://" + settings.CACHES["sessions"]["LOCATION"][0],
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"],
+        [
+            *(sys.executable, "-m", "gunicorn", "config.wsgi"),
+            *("--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -8,9 +8,10 @@ without being told.
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime
 
+from django.http import QueryDict
 from django.utils.dateparse import parse_date, parse_datetime
 
 from kwippy.api.errors import ApiError
@@ -25,6 +26,8 @@ _TAG_SEPARATORS = re.compile(r"[\s,]+")
 _DATETIME_MAX_LENGTH = 40
 _NUMBER = re.compile(r"[0-9]{1,9}")
 _YES_NO = {"yes": True, "no": False, "1": True, "0": False}
+# An argument's name is repeated in its refusal only when it looks like one.
+_ARGUMENT_NAME = re.compile(r"[a-z_]{1,32}")
 
 Params = Mapping[str, str]
 
@@ -100,11 +103,31 @@ def tags_for_post(params: Params, name: str = "tags") -> list[str]:
 
 
 def tag_filter(params: Params, name: str = "tag") -> list[str]:
-    """Return the tags a listing is filtered by: at most three, all of which a post must carry."""
+    """Return the tags a listing is filtered by: at most three, all of which a post must carry.
+
+    A value that names no tag (only commas or spaces) is refused rather than read as no filter.
+    """
     tags = _tag_words(params, name)
     if len(tags) > MAX_FILTER_TAGS:
         raise ApiError(f"too many {name}s")
+    if not tags and _raw(params, name) is not None:
+        raise ApiError(f"bad {name}")
     return tags
+
+
+def only_arguments(params: QueryDict, names: Collection[str]) -> None:
+    """Refuse an argument outside `names`, or one given more than once.
+
+    For the methods whose answer a client may act on wholesale (a script deleting what posts/all
+    selected): an argument they ignored, or the one value of several they read, would select
+    more than the client meant without telling it.
+    """
+    for name, values in params.lists():
+        if name not in names:
+            shown = f" {name}" if _ARGUMENT_NAME.fullmatch(name) else ""
+            raise ApiError(f"unknown argument{shown}")
+        if len(values) > 1:
+            raise ApiError(f"repeated {name}")
 
 
 def one_tag(params: Params, name: str) -> str:

@@ -21,7 +21,8 @@ from kwippy.posts.models import Post
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" ?>\n'
 XML_TYPE = "text/xml; charset=utf-8"
-JSON_TYPE = "application/json; charset=utf-8"
+# Pinboard's own JSON type: aiopinboard refuses an answer of any other, application/json included.
+JSON_TYPE = "text/json; charset=utf-8"
 # posts/all streams: this many posts are serialised between two writes to the client.
 STREAM_BATCH = 500
 
@@ -221,6 +222,13 @@ def suggestions(fmt: Format, *, popular: list[str], recommended: list[str]) -> H
         for tag in tags:
             SubElement(root, kind).text = _xml_safe(tag)
     return _xml(root)
+
+
+def empty_notes(fmt: Format) -> HttpResponse:
+    """Return notes/list's answer while kwippy keeps no notes: `{"count": 0, "notes": []}`."""
+    if fmt is Format.JSON:
+        return _json({"count": 0, "notes": []})
+    return _xml(Element("notes"))
 
 
 def tag_counts(fmt: Format, counts: list[tuple[str, int]]) -> HttpResponse:

@@ -83,13 +83,17 @@ def posts_all(
     results: int | None,
     since: datetime | None,
     until: datetime | None,
+    to_read: bool | None = None,
 ) -> Iterator[Post]:
     """Yield a person's posts carrying all of `tags`, newest first, created within the bounds.
 
-    `start` posts are skipped and at most `results` yielded. The rows come from one query through
-    a server-side cursor, so a large account is never held in memory at once.
+    With `to_read`, only the posts marked to read (True) or only the others (False). `start` posts
+    are skipped and at most `results` yielded. The rows come from one query through a server-side
+    cursor, so a large account is never held in memory at once.
     """
     queryset = _own_posts(user=user, tags=tags)
+    if to_read is not None:
+        queryset = queryset.filter(to_read=to_read)
     if since is not None:
         queryset = queryset.filter(created__gte=since)
     if until is not None:

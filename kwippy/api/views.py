@@ -5,11 +5,14 @@ client (CommonMiddleware only appends a slash to paths that match nothing). Ever
 ApiError, answered in Pinboard's shape with its status.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from urllib.parse import parse_qsl
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -18,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from kwippy.api import params, render, selectors
 from kwippy.api.auth import Caller, api_caller
 from kwippy.api.errors import ApiError
+from kwippy.api.origin import sent_for_another_site
 from kwippy.api.render import Format
 from kwippy.api.services import API_TOKEN_NAME, FEED_SECRET_NAME, derived_app_password_secret
 from kwippy.httpauth.services import AppPasswordError
@@ -27,12 +31,16 @@ from kwippy.posts.normalize import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH
 
 RECENT_DEFAULT = 15
 RECENT_MAX = 100
+# Pinboard's note ids are 20 hexadecimal characters; anything of the kind is a note's address.
+NOTE_PATH = re.compile(r"notes/[0-9A-Za-z]{1,64}")
+POSTS_ALL_ARGUMENTS = {"auth_token", "format", "tag", "start", "results", "fromdt", "todt"}
+POSTS_ALL_ARGUMENTS |= {"meta", "toread"}
 
 
 @dataclass(frozen=True)
 class Call:
     caller: Caller
-    params: params.Params
+    params: QueryDict
     fmt: Format
 
     @property
@@ -41,11 +49,15 @@ class Call:
 
 
 METHODS: dict[str, Callable[[Call], HttpResponseBase]] = {}
+# The methods that change something: refused when a browser sends them for another site.
+WRITES: set[str] = set()
 
 
-def _method(name: str):
+def _method(name: str, *, writes: bool = False):
     def register(handler):
         METHODS[name] = handler
+        if writes:
+            WRITES.add(name)
         return handler
 
     return register
@@ -66,26 +78,55 @@ def _refusal(fmt: Format, error: ApiError) -> HttpResponse:
     return response
 
 
-# Clients POST without a CSRF token; and with no cookie ever honoured (see auth.py), a forged
-# cross-site request carries no credentials for CSRF protection to stop.
+def _arguments(request: HttpRequest) -> QueryDict:
+    """Return the query string's arguments and a POST's form fields together."""
+    try:
+        arguments = request.GET.copy()
+        if request.method == "POST":
+            arguments.update(request.POST)
+    except MultiPartParserError:
+        raise ApiError("bad request body") from None
+    except RequestDataTooBig:
+        raise ApiError("request too large", status=413) from None
+    except (TooManyFieldsSent, TooManyFilesSent):
+        raise ApiError("too many arguments") from None
+    return arguments
+
+
+def _format_of_unread(request: HttpRequest) -> Format:
+    # The arguments could not be read as a whole; the query string alone still names the format
+    # (gunicorn bounds its length, so reading it again is cheap).
+    return render.format_of(dict(parse_qsl(request.META.get("QUERY_STRING", "")))) or Format.XML
+
+
+def _handler(method: str) -> tuple[str, Callable[[Call], HttpResponseBase] | None]:
+    name = method.removesuffix("/")
+    if name not in METHODS and NOTE_PATH.fullmatch(name):
+        return name, notes_get
+    return name, METHODS.get(name)
+
+
+# Clients POST without a CSRF token, and with no cookie ever honoured (see auth.py) a forged
+# request carries no session for CSRF protection to stop. It may carry Basic credentials a
+# browser kept, which is what the cross-site check below refuses.
 @csrf_exempt
 def api(request: HttpRequest, method: str) -> HttpResponseBase:
     """Answer one API method in XML, or in JSON with format=json."""
-    arguments = request.GET.copy()
-    if request.method == "POST":
-        try:
-            arguments.update(request.POST)
-        except MultiPartParserError:
-            return _answer(_refusal(Format.XML, ApiError("bad request body")))
+    try:
+        arguments = _arguments(request)
+    except ApiError as error:
+        return _answer(_refusal(_format_of_unread(request), error))
     fmt = render.format_of(arguments)
     if fmt is None:
         return _answer(_refusal(Format.XML, ApiError("bad format")))
-    handler = METHODS.get(method.removesuffix("/"))
+    name, handler = _handler(method)
     if handler is None:
         return _answer(_refusal(fmt, ApiError("unknown method", status=404)))
     if request.method not in ("GET", "POST"):
         refusal = ApiError("method not allowed", status=405, headers={"Allow": "GET, POST"})
         return _answer(_refusal(fmt, refusal))
+    if name in WRITES and sent_for_another_site(request):
+        return _answer(_refusal(fmt, ApiError("cross-site request refused", status=403)))
     try:
         response = handler(Call(api_caller(request, arguments), arguments, fmt))
     except ApiError as error:
@@ -100,7 +141,7 @@ def posts_update(call: Call) -> HttpResponse:
     return render.update_time(call.fmt, moment)
 
 
-@_method("posts/add")
+@_method("posts/add", writes=True)
 def posts_add(call: Call) -> HttpResponse:
     """Save a bookmark; an existing one of the URL is replaced unless replace=no.
 
@@ -140,7 +181,7 @@ def posts_add(call: Call) -> HttpResponse:
     return render.result_code(call.fmt, "done")
 
 
-@_method("posts/delete")
+@_method("posts/delete", writes=True)
 def posts_delete(call: Call) -> HttpResponse:
     """Delete the person's bookmark of a URL."""
     post = post_selectors.user_post_for_url(user=call.user, url=params.url(call.params))
@@ -192,8 +233,10 @@ def posts_dates(call: Call) -> HttpResponse:
 
 @_method("posts/all")
 def posts_all(call: Call) -> HttpResponseBase:
-    """Answer all the person's posts, or a window of them (start, results, fromdt, todt)."""
+    """Answer all the person's posts, or those a filter selects (tag, toread, fromdt, todt), or a
+    window of them (start, results). Any other argument, or one given twice, is refused."""
     p = call.params
+    params.only_arguments(p, POSTS_ALL_ARGUMENTS)
     items = selectors.posts_all(
         user=call.user,
         tags=params.tag_filter(p),
@@ -201,6 +244,7 @@ def posts_all(call: Call) -> HttpResponseBase:
         results=params.number(p, "results", default=None),
         since=params.datetime_arg(p, "fromdt"),
         until=params.datetime_arg(p, "todt"),
+        to_read=params.yes_no(p, "toread", default=None),
     )
     meta = params.yes_no(p, "meta", default=False)
     return render.all_posts(call.fmt, username=call.user.username, items=items, meta=meta)
@@ -219,20 +263,31 @@ def tags_get(call: Call) -> HttpResponse:
     return render.tag_counts(call.fmt, selectors.tag_counts(user=call.user))
 
 
-@_method("tags/delete")
+@_method("tags/delete", writes=True)
 def tags_delete(call: Call) -> HttpResponse:
     """Take a tag off all the person's posts."""
     post_services.tag_delete(user=call.user, tag=params.one_tag(call.params, "tag"))
     return render.result(call.fmt, "done")
 
 
-@_method("tags/rename")
+@_method("tags/rename", writes=True)
 def tags_rename(call: Call) -> HttpResponse:
     """Rename a tag on all the person's posts, merging it into `new` if they use that already."""
     old = params.one_tag(call.params, "old")
     new = params.one_tag(call.params, "new")
     post_services.tag_rename(user=call.user, old=old, new=new)
     return render.result(call.fmt, "done")
+
+
+@_method("notes/list")
+def notes_list(call: Call) -> HttpResponse:
+    """Answer the person's notes: kwippy keeps none, so an empty list in Pinboard's shape."""
+    return render.empty_notes(call.fmt)
+
+
+def notes_get(call: Call) -> HttpResponse:
+    """Answer one note (`notes/<id>`): with no notes kept, Pinboard's `item not found`."""
+    return render.result_code(call.fmt, "item not found")
 
 
 def _derived_secret(call: Call, name: str) -> str:

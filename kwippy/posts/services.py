@@ -137,26 +137,38 @@ def post_create(
 
 @transaction.atomic
 def post_update(post: Post, **changes) -> Post:
-    """Change a post's title, description, tags, privacy or to-read flag."""
-    old = Post.objects.select_for_update().get(pk=post.pk)
+    """Change a post's title, description, tags, privacy or to-read flag; return the saved post.
+
+    The changes apply to the row as locked now, never to `post` as its caller read it: a field
+    another request changed in between keeps that change unless this call changes it too. `post`
+    is then brought up to date with what was saved.
+    """
+    current = Post.objects.select_for_update().get(pk=post.pk)
+    was_private = current.is_private
     _adjust_counts(
-        user_id=old.user_id, link_id=old.link_id, tags=old.tags, public=not old.is_private, delta=-1
+        user_id=current.user_id,
+        link_id=current.link_id,
+        tags=current.tags,
+        public=not was_private,
+        delta=-1,
     )
     if "tags" in changes:
         changes["tags"] = _tag_list(changes["tags"])
     for field, value in changes.items():
-        setattr(post, field, value)
-    post.updated = timezone.now()
-    post.save()
+        setattr(current, field, value)
+    current.updated = timezone.now()
+    current.save()
     _adjust_counts(
-        user_id=post.user_id,
-        link_id=post.link_id,
-        tags=post.tags,
-        public=not post.is_private,
+        user_id=current.user_id,
+        link_id=current.link_id,
+        tags=current.tags,
+        public=not current.is_private,
         delta=1,
     )
-    change_stamp_posts(user_id=post.user_id, public=not (old.is_private and post.is_private))
-    return post
+    change_stamp_posts(user_id=current.user_id, public=not (was_private and current.is_private))
+    for field in Post._meta.concrete_fields:
+        setattr(post, field.attname, getattr(current, field.attname))
+    return current
 
 
 @transaction.atomic

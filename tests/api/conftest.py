@@ -49,7 +49,7 @@ def xml_of(response) -> ET.Element:
 
 
 def json_of(response):
-    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Type"] == "text/json; charset=utf-8"
     content = b"".join(response.streaming_content) if response.streaming else response.content
     return json.loads(content)
 

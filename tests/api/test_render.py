@@ -150,6 +150,16 @@ def test_xml_escapes_what_people_write_and_survives_what_xml_cannot_carry(api, a
 # JSON -------------------------------------------------------------------------------------------
 
 
+def test_json_answers_carry_pinboards_text_json_type(api, saved):
+    for response in (
+        api("posts/update", format="json"),
+        api("posts/all", format="json"),
+        api("posts/add", format="json"),
+        api("posts/add", format="json", auth_token="alice:wrong"),
+    ):
+        assert response["Content-Type"] == "text/json; charset=utf-8"
+
+
 def test_json_result_codes_and_results(api, saved):
     assert json_of(api("posts/delete", url="https://example.com/one", format="json")) == {
         "result_code": "done"

@@ -15,7 +15,8 @@ from kwippy.api.views import METHODS
 from kwippy.httpauth.models import AppPassword
 from kwippy.posts.models import ChangeStamp, Link, Post, UserTag
 from kwippy.posts.services import post_create
-from tests.api.conftest import body_of, json_of, xml_of
+from tests.api.conftest import basic, body_of, json_of, xml_of
+from tests.conftest import PASSWORD
 from tests.posts.test_services import _recount, _stored
 
 ARGUMENTS = {
@@ -32,6 +33,7 @@ ARGUMENTS = {
     "tags/get": {},
     "user/api_token": {},
     "user/secret": {},
+    "notes/list": {},
 }
 
 
@@ -73,11 +75,12 @@ def test_every_method_of_the_issue_is_served():
         "tags/rename",
         "user/api_token",
         "user/secret",
+        "notes/list",
     }
 
 
 @pytest.mark.parametrize(
-    "path", ["posts/nope", "posts", "", "posts/add//", "Posts/Add", "notes/list", "posts/add/x"]
+    "path", ["posts/nope", "posts", "", "posts/add//", "Posts/Add", "notes/a/b", "posts/add/x"]
 )
 def test_an_unknown_method_is_404_in_pinboards_shape(api, path):
     response = api(path, format="json")
@@ -344,7 +347,7 @@ def test_fuzzed_arguments_never_give_a_500_and_refusals_store_nothing(api, saved
     before = _state()
     response = api(method, **params)
     assert response.status_code in (200, 400, 404)
-    if response["Content-Type"].startswith("application/json"):
+    if response["Content-Type"].startswith("text/json"):
         json_of(response)
     else:
         xml_of(response)
@@ -373,3 +376,174 @@ def test_a_replace_without_shared_or_toread_keeps_them(api, saved):
     api("posts/add", url="https://example.com/two", description="Two", shared="yes", toread="no")
     post = Post.objects.get(pk=saved[1].pk)
     assert (post.is_private, post.to_read) == (False, False)
+
+
+# Writes a browser sends for another site --------------------------------------------------------
+
+WRITES = {
+    "posts/add": {"url": "https://example.com/forged", "description": "Forged"},
+    "posts/delete": {"url": "https://example.com/one"},
+    "tags/delete": {"tag": "web"},
+    "tags/rename": {"old": "web", "new": "forged"},
+}
+FOREIGN = [
+    {"HTTP_SEC_FETCH_SITE": "cross-site"},
+    {"HTTP_SEC_FETCH_SITE": "same-site"},
+    {"HTTP_ORIGIN": "https://elsewhere.example"},
+    {"HTTP_ORIGIN": "null"},
+    {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "https://elsewhere.example"},
+]
+
+
+@pytest.mark.parametrize("headers", FOREIGN)
+@pytest.mark.parametrize("method", sorted(WRITES))
+def test_a_write_a_browser_marks_as_from_another_site_is_refused(api, saved, method, headers):
+    before = _state()
+    response = api(method, format="json", headers=headers, **WRITES[method])
+    assert response.status_code == 403
+    assert json_of(response) == {"result_code": "cross-site request refused"}
+    assert _state() == before
+
+
+def test_basic_credentials_a_browser_resends_cannot_add_from_another_site(client, saved, alice):
+    response = client.get(
+        "/api/v1/posts/add",
+        {"url": "https://example.com/forged", "description": "Forged"},
+        HTTP_AUTHORIZATION=basic("alice", PASSWORD),
+        HTTP_SEC_FETCH_SITE="cross-site",
+        HTTP_SEC_FETCH_MODE="navigate",
+    )
+    assert response.status_code == 403
+    assert xml_of(response).attrib == {"code": "cross-site request refused"}
+    assert not Post.objects.filter(title="Forged").exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"HTTP_SEC_FETCH_SITE": "none"},
+        {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_ORIGIN": "http://127.0.0.1:8000"},
+    ],
+)
+def test_writes_from_scripts_and_from_the_site_itself_still_work(api, saved, headers):
+    response = api("posts/add", format="json", headers=headers, **WRITES["posts/add"])
+    assert json_of(response) == {"result_code": "done"}
+
+
+@pytest.mark.parametrize("headers", FOREIGN)
+def test_reads_from_another_site_answer_as_before(api, saved, headers):
+    response = api("posts/recent", format="json", headers=headers)
+    assert response.status_code == 200
+    assert len(json_of(response)["posts"]) == 3
+
+
+# Oversized requests -----------------------------------------------------------------------------
+
+
+def test_a_body_over_djangos_limit_is_refused_in_pinboards_shape(client, secret, settings):
+    body = "extended=" + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    response = client.post(
+        f"/api/v1/posts/add?format=json&auth_token=alice:{secret}",
+        body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 413
+    assert json_of(response) == {"result_code": "request too large"}
+    assert not Post.objects.exists()
+
+
+def test_too_many_arguments_are_refused_in_pinboards_shape(client, secret, settings):
+    fields = "&".join(f"f{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = client.get(f"/api/v1/posts/recent?{fields}&auth_token=alice:{secret}")
+    assert response.status_code == 400
+    assert xml_of(response).attrib == {"code": "too many arguments"}
+    posted = client.post(
+        "/api/v1/posts/recent?format=json",
+        fields,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert posted.status_code == 400
+    assert json_of(posted) == {"result_code": "too many arguments"}
+
+
+# Notes ------------------------------------------------------------------------------------------
+
+
+def test_notes_list_answers_pinboards_empty_list(api):
+    assert json_of(api("notes/list", format="json")) == {"count": 0, "notes": []}
+    root = xml_of(api("notes/list/"))
+    assert (root.tag, list(root)) == ("notes", [])
+
+
+def test_a_note_answers_item_not_found_in_pinboards_shape(api):
+    response = api("notes/0123456789abcdef0123", format="json")
+    assert response.status_code == 200
+    assert json_of(response) == {"result_code": "item not found"}
+    assert xml_of(api("notes/0123456789abcdef0123/")).attrib == {"code": "item not found"}
+
+
+def test_notes_need_credentials(client):
+    assert client.get("/api/v1/notes/list").status_code == 401
+    assert client.get("/api/v1/notes/0123456789abcdef0123").status_code == 401
+
+
+# posts/all's selection --------------------------------------------------------------------------
+
+
+def test_posts_all_with_toread_answers_only_those_to_read_or_read(api, saved):
+    unread = json_of(api("posts/all", format="json", toread="yes"))
+    assert [post["href"] for post in unread] == ["https://example.com/two"]
+    read = json_of(api("posts/all", format="json", toread="no"))
+    assert [post["href"] for post in read] == [
+        "https://example.com/three",
+        "https://example.com/one",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({"toread": "maybe"}, "bad toread"),
+        ({"toread": "unread"}, "bad toread"),
+        ({"shared": "no"}, "unknown argument shared"),
+        ({"unread": "yes"}, "unknown argument unread"),
+        ({"tag": ","}, "bad tag"),
+        ({"tag": ["python", "web"]}, "repeated tag"),
+        ({"toread": ["yes", "no"]}, "repeated toread"),
+        ({"fromdt": "last week"}, "bad fromdt"),
+        ({"todt": "2024-02-30T00:00:00Z"}, "bad todt"),
+    ],
+)
+def test_posts_all_refuses_arguments_that_would_widen_its_selection(api, saved, params, code):
+    response = api("posts/all", format="json", **params)
+    assert response.status_code == 400
+    assert json_of(response) == {"result_code": code}
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    fetch_site=st.one_of(
+        st.none(), st.sampled_from(["cross-site", "same-site", "same-origin", "none", "NONE"])
+    ),
+    origin=st.one_of(
+        st.none(),
+        st.sampled_from(["null", "http://testserver", "http://127.0.0.1:8000", "http://[::1"]),
+        st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=255), max_size=40),
+    ),
+)
+def test_fuzzed_browser_headers_on_a_write_never_give_a_500(api, saved, fetch_site, origin):
+    headers = {}
+    if fetch_site is not None:
+        headers["HTTP_SEC_FETCH_SITE"] = fetch_site
+    if origin is not None:
+        headers["HTTP_ORIGIN"] = origin
+    response = api("tags/rename", format="json", headers=headers, old="web", new="www")
+    assert response.status_code in (200, 403)
+    if response.status_code == 403:
+        assert json_of(response) == {"result_code": "cross-site request refused"}

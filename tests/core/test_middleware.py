@@ -37,7 +37,7 @@ def test_addresses_without_nul_pass_through(client, alice):
 def test_the_api_answers_a_nul_in_its_own_shape(client, alice):
     response = client.get("/api/v1/posts/get?url=%00&format=json")
     assert response.status_code == 401
-    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Type"].startswith("text/json")
 
 
 @pytest.fixture
