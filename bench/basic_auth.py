@@ -79,8 +79,8 @@ def prepare_database(services, settings_module: str = "bench.settings") -> dict[
 def _seed() -> tuple[str, str]:
     """Fill the bench database once; return the reader's username and a fresh app password."""
     from kwippy.accounts.models import User
-    from kwippy.httpauth.models import AppPassword
-    from kwippy.httpauth.services import app_password_create
+    from kwippy.auth.models import AppPassword
+    from kwippy.auth.services import app_password_create
     from kwippy.posts.services import post_create
 
     reader = User.objects.filter(username="reader").first()
@@ -152,8 +152,8 @@ def main() -> None:
     from django.core.cache import cache
 
     from kwippy.accounts.models import User
-    from kwippy.httpauth.backends import _remembered_check_key
-    from kwippy.httpauth.basic import basic_authorization
+    from kwippy.auth.backends import _remembered_check_key
+    from kwippy.auth.basic import basic_authorization
 
     username, secret = _seed()
     reader = User.objects.get(username=username)

@@ -50,7 +50,7 @@ def main() -> None:
     env = prepare_database(profile(args.profile), settings_module="config.settings")
     from django.core.cache import cache
 
-    from kwippy.httpauth.basic import basic_authorization
+    from kwippy.auth.basic import basic_authorization
 
     username, secret = _seed()
     app_password = basic_authorization(username, secret)

@@ -3,7 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import path
 
-from kwippy.httpauth.decorators import logged_in_or_basicauth
+from kwippy.auth.decorators import logged_in_or_basicauth
 from kwippy.posts import selectors
 from kwippy.posts.models import Post
 

@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "kwippy.core",
     "kwippy.accounts",
     "kwippy.posts",
-    "kwippy.httpauth",
+    "kwippy.auth",
     "kwippy.portability",
     "kwippy.api",
     "kwippy.feeds",
@@ -199,8 +199,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # account backend would spend a PBKDF2 run on it. The account backend also reads the signed-in
 # user's row from the object cache on every request (kwippy/sessions/auth.py).
 AUTHENTICATION_BACKENDS = [
-    "kwippy.httpauth.backends.AppPasswordBackend",
-    "kwippy.httpauth.backends.AccountPasswordBackend",
+    "kwippy.auth.backends.AppPasswordBackend",
+    "kwippy.auth.backends.AccountPasswordBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

@@ -8,7 +8,7 @@ urlpatterns = [
     path("", include("kwippy.accounts.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("", include("kwippy.httpauth.urls")),
+    path("", include("kwippy.auth.urls")),
     path("", include("kwippy.portability.urls")),
     path("api/v1/", include("kwippy.api.urls")),
     path("", include("kwippy.feeds.urls")),

@@ -203,7 +203,7 @@ class Client(threading.Thread):
             self.acknowledged.append(url)
 
     def step_feed(self) -> None:
-        from kwippy.httpauth.basic import basic_authorization
+        from kwippy.auth.basic import basic_authorization
 
         username = list(self.site.readers)[self.number % len(self.site.readers)]
         auth = basic_authorization(username, self.site.readers[username])
@@ -326,8 +326,8 @@ def seed(stack) -> Site:
     from django.contrib.auth.hashers import make_password
 
     from kwippy.accounts.models import Follow, User
-    from kwippy.httpauth.models import AppPassword
-    from kwippy.httpauth.services import app_password_create
+    from kwippy.auth.models import AppPassword
+    from kwippy.auth.services import app_password_create
     from kwippy.posts.models import Link
     from kwippy.posts.services import post_create
 

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from kwippy.accounts import views
-from kwippy.httpauth.forms import PasswordResetForm
+from kwippy.auth.forms import PasswordResetForm
 
 urlpatterns = [
     path("u/<str:username>/", views.profile, name="profile"),

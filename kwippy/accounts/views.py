@@ -17,10 +17,10 @@ from kwippy.accounts import services
 from kwippy.accounts.forms import ProfileForm, SignupForm
 from kwippy.accounts.models import User
 from kwippy.accounts.selectors import users_named
+from kwippy.auth.forms import PasswordChangeForm, SetPasswordForm
+from kwippy.auth.selectors import app_password_list
+from kwippy.auth.services import app_password_revoke_all
 from kwippy.core.responses import bad_request, safe_next
-from kwippy.httpauth.forms import PasswordChangeForm, SetPasswordForm
-from kwippy.httpauth.selectors import app_password_list
-from kwippy.httpauth.services import app_password_revoke_all
 from kwippy.posts import selectors
 from kwippy.posts.pagination import BadCursor, page_size, paginate_recent
 from kwippy.posts.tagpaths import parse_tag_segment
@@ -106,7 +106,7 @@ def signup(request):
         form = SignupForm(request.POST)
         if form.is_valid():
             user = form.save()
-            login(request, user, backend="kwippy.httpauth.backends.AccountPasswordBackend")
+            login(request, user, backend="kwippy.auth.backends.AccountPasswordBackend")
             messages.success(request, f"Welcome to kwippy, {user.username}.")
             return redirect(safe_next(request, reverse("home")))
         status = 422

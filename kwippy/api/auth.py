@@ -1,7 +1,7 @@
 """Authenticate an API request: a Pinboard `auth_token`, or HTTP Basic credentials.
 
 `auth_token=<username>:<app password>`, or Basic with the account password or an app password,
-all through httpauth's throttled checks. A browser session is deliberately not enough: every
+all through auth's throttled checks. A browser session is deliberately not enough: every
 method, the writes included, is a GET, so honouring the session cookie would let any other site's
 page add or delete a signed-in person's bookmarks.
 """
@@ -13,9 +13,9 @@ from django.http import HttpRequest
 from kwippy.accounts.models import User
 from kwippy.api.errors import ApiError
 from kwippy.api.params import Params
-from kwippy.httpauth.basic import parse_basic_authorization
-from kwippy.httpauth.credentials import basic_auth_user, token_auth_user
-from kwippy.httpauth.throttle import Throttled
+from kwippy.auth.basic import parse_basic_authorization
+from kwippy.auth.credentials import basic_auth_user, token_auth_user
+from kwippy.auth.throttle import Throttled
 
 REALM = "kwippy API"
 
@@ -46,7 +46,7 @@ def api_caller(request: HttpRequest, params: Params) -> Caller:
         else:
             user = basic_auth_user(request)
             if user is not None:
-                # httpauth's app password backend marks the users it authenticates so.
+                # auth's app password backend marks the users it authenticates so.
                 secret = None
                 if getattr(user, "app_password_id", None) is not None:
                     secret = parse_basic_authorization(request.headers["Authorization"]).password

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from kwippy.accounts.models import User
-from kwippy.httpauth.models import AppPassword
-from kwippy.httpauth.services import (
+from kwippy.auth.models import AppPassword
+from kwippy.auth.services import (
     APP_PASSWORD_PREFIX,
     MAX_APP_PASSWORDS,
     AppPasswordError,

@@ -24,7 +24,7 @@ from kwippy.api.errors import ApiError
 from kwippy.api.origin import sent_for_another_site
 from kwippy.api.render import Format
 from kwippy.api.services import API_TOKEN_NAME, FEED_SECRET_NAME, derived_app_password_secret
-from kwippy.httpauth.services import AppPasswordError
+from kwippy.auth.services import AppPasswordError
 from kwippy.posts import selectors as post_selectors
 from kwippy.posts import services as post_services
 from kwippy.posts.normalize import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH

@@ -2,9 +2,9 @@
 
 from django.urls import path
 
+from kwippy.auth.decorators import logged_in_or_basicauth
 from kwippy.feeds import feeds
 from kwippy.feeds.base import AtomFeed
-from kwippy.httpauth.decorators import logged_in_or_basicauth
 
 private = logged_in_or_basicauth(realm="kwippy feeds")
 

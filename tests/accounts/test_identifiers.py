@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from kwippy.accounts.identifiers import identifier_fold
 from kwippy.accounts.models import User
-from kwippy.httpauth.throttle import MAX_FAILURES, failure_record, lockout_seconds
+from kwippy.auth.throttle import MAX_FAILURES, failure_record, lockout_seconds
 from tests.conftest import PASSWORD
 
 FUZZ = settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])

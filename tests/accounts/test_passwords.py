@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from kwippy.httpauth.models import AppPassword
-from kwippy.httpauth.services import app_password_create
-from kwippy.httpauth.throttle import RESET_MAILS_PER_ADDRESS, RESET_MAILS_PER_CLIENT
+from kwippy.auth.models import AppPassword
+from kwippy.auth.services import app_password_create
+from kwippy.auth.throttle import RESET_MAILS_PER_ADDRESS, RESET_MAILS_PER_CLIENT
 from tests.conftest import PASSWORD, make_user
 
 NEW_PASSWORD = "a brand new passphrase 42"

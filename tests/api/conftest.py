@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pinboard
 import pytest
 
-from kwippy.httpauth.services import app_password_create
+from kwippy.auth.services import app_password_create
 from kwippy.posts.services import post_create
 
 

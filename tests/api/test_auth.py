@@ -3,9 +3,9 @@
 import pytest
 
 from kwippy.api.services import API_TOKEN_NAME
-from kwippy.httpauth.models import AppPassword
-from kwippy.httpauth.services import MAX_APP_PASSWORDS, app_password_create, app_password_revoke
-from kwippy.httpauth.throttle import MAX_FAILURES
+from kwippy.auth.models import AppPassword
+from kwippy.auth.services import MAX_APP_PASSWORDS, app_password_create, app_password_revoke
+from kwippy.auth.throttle import MAX_FAILURES
 from kwippy.posts.models import Post
 from tests.api.conftest import basic, json_of, xml_of
 from tests.conftest import PASSWORD

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.test import Client
 
 from kwippy.accounts.models import User
-from kwippy.httpauth.services import app_password_create
+from kwippy.auth.services import app_password_create
 from kwippy.posts.models import Post
 from kwippy.posts.services import post_create, post_update
 

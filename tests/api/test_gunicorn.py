@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kwippy.accounts.models import User
-from kwippy.httpauth.services import app_password_create
+from kwippy.auth.services import app_password_create
 from kwippy.posts.models import Post
-from tests.httpauth.helpers import fetch
+from tests.auth.helpers import fetch
 from tests.test_deployment import gunicorn_production  # noqa: F401 - a fixture
 
 # gunicorn's ceiling for a request line and for one header field.

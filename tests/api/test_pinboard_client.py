@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pinboard
 import pytest
 
-from kwippy.httpauth.models import AppPassword
+from kwippy.auth.models import AppPassword
 from kwippy.posts.models import Post, UserTag
 from kwippy.posts.services import post_create
 

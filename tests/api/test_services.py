@@ -3,8 +3,8 @@
 import pytest
 
 from kwippy.api.services import API_TOKEN_NAME, FEED_SECRET_NAME, derived_app_password_secret
-from kwippy.httpauth.models import AppPassword
-from kwippy.httpauth.services import (
+from kwippy.auth.models import AppPassword
+from kwippy.auth.services import (
     APP_PASSWORD_SHAPE,
     MAX_APP_PASSWORDS,
     AppPasswordError,

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kwippy.api.views import METHODS
-from kwippy.httpauth.models import AppPassword
+from kwippy.auth.models import AppPassword
 from kwippy.posts.models import ChangeStamp, Link, Post, UserTag
 from kwippy.posts.services import post_create
 from tests.api.conftest import basic, body_of, json_of, xml_of

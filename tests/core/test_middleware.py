@@ -6,8 +6,8 @@ from django.test import RequestFactory, override_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kwippy.auth.throttle import MAX_FAILURES
 from kwippy.core.middleware import client_address_from_proxies
-from kwippy.httpauth.throttle import MAX_FAILURES
 from tests.conftest import PASSWORD
 
 

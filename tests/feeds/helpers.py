@@ -7,7 +7,7 @@ import feedparser
 from django.conf import settings
 from django.db.models import F
 
-from kwippy.httpauth.basic import basic_authorization
+from kwippy.auth.basic import basic_authorization
 from kwippy.posts.models import ChangeStamp
 from tests.conftest import PASSWORD
 

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 
-from kwippy.httpauth.services import app_password_create
+from kwippy.auth.services import app_password_create
 from kwippy.posts.services import post_create
 from tests.feeds.helpers import an_hour_ago
 

@@ -1,8 +1,8 @@
 import pytest
 from django.core.cache import cache
 
-from kwippy.httpauth.basic import basic_authorization
-from kwippy.httpauth.services import app_password_create
+from kwippy.auth.basic import basic_authorization
+from kwippy.auth.services import app_password_create
 from kwippy.posts.models import Link, Post
 from tests.feeds.helpers import as_user, parsed
 

@@ -6,7 +6,7 @@ from django.urls import path
 from django.views import View
 
 from config.urls import urlpatterns as site_urlpatterns
-from kwippy.httpauth.decorators import has_perm_or_basicauth, logged_in_or_basicauth
+from kwippy.auth.decorators import has_perm_or_basicauth, logged_in_or_basicauth
 from kwippy.posts.models import Post
 
 

@@ -4,10 +4,10 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from kwippy.httpauth.credentials import token_auth_user
-from kwippy.httpauth.models import AppPassword
-from kwippy.httpauth.selectors import app_password_list
-from kwippy.httpauth.services import (
+from kwippy.auth.credentials import token_auth_user
+from kwippy.auth.models import AppPassword
+from kwippy.auth.selectors import app_password_list
+from kwippy.auth.services import (
     APP_PASSWORD_SHAPE,
     MAX_APP_PASSWORDS,
     AppPasswordError,
@@ -15,9 +15,9 @@ from kwippy.httpauth.services import (
     app_password_digest,
     app_password_revoke,
 )
-from kwippy.httpauth.throttle import MAX_FAILURES, Throttled
+from kwippy.auth.throttle import MAX_FAILURES, Throttled
+from tests.auth.helpers import post_login_form
 from tests.conftest import PASSWORD
-from tests.httpauth.helpers import post_login_form
 
 SECRET_IN_PAGE = re.compile(r'<code class="secret-value">(kwp_[a-z2-7]{32})</code>')
 
@@ -221,7 +221,7 @@ def test_the_fragment_renders_a_list_for_the_settings_page(alice):
     app_password_create(user=alice, name="phone")
     request = RequestFactory().get("/settings/")
     html = render_to_string(
-        "httpauth/_app_passwords.html",
+        "auth/_app_passwords.html",
         {"app_passwords": app_password_list(user=alice)},
         request=request,
     )

@@ -1,14 +1,14 @@
 import pytest
 
 from kwippy.accounts.models import User
+from tests.auth.helpers import fetch
 from tests.conftest import PASSWORD
-from tests.httpauth.helpers import fetch
 
 
 @pytest.fixture
 def guarded(live_server, settings):
     """Serve the test-only guarded views; return a function that fetches one of their paths."""
-    settings.ROOT_URLCONF = "tests.httpauth.urls"
+    settings.ROOT_URLCONF = "tests.auth.urls"
 
     def get(path: str, **kwargs):
         return fetch(live_server.url + path, **kwargs)

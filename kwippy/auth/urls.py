@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kwippy.httpauth import views
+from kwippy.auth import views
 
 urlpatterns = [
     path("accounts/login/", views.Login.as_view(), name="login"),

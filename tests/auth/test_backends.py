@@ -4,16 +4,16 @@ from django.core.cache import caches
 from django.test import RequestFactory
 
 from kwippy.accounts.models import User
-from kwippy.httpauth.backends import AccountPasswordBackend, AppPasswordBackend
-from kwippy.httpauth.services import app_password_create
+from kwippy.auth.backends import AccountPasswordBackend, AppPasswordBackend
+from kwippy.auth.services import app_password_create
+from tests.auth.hashers import CountingMD5PasswordHasher
+from tests.auth.helpers import stored_items
 from tests.conftest import PASSWORD
-from tests.httpauth.hashers import CountingMD5PasswordHasher
-from tests.httpauth.helpers import stored_items
 
 
 @pytest.fixture
 def counting_hasher(settings):
-    settings.PASSWORD_HASHERS = ["tests.httpauth.hashers.CountingMD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["tests.auth.hashers.CountingMD5PasswordHasher"]
     CountingMD5PasswordHasher.verifications = 0
     return CountingMD5PasswordHasher
 
@@ -130,7 +130,7 @@ def test_both_backends_restore_a_session_user(alice):
 
 
 def test_a_session_naming_the_app_password_backend_restores_its_user(alice, client):
-    client.force_login(alice, backend="kwippy.httpauth.backends.AppPasswordBackend")
+    client.force_login(alice, backend="kwippy.auth.backends.AppPasswordBackend")
     request = RequestFactory().get("/")
     request.session = client.session
     assert get_user(request) == alice

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.views.decorators.debug import sensitive_variables
 
 from kwippy.accounts.selectors import users_with_email
-from kwippy.httpauth.models import AppPassword
-from kwippy.httpauth.selectors import MAX_IDENTIFIER_LENGTH
-from kwippy.httpauth.throttle import (
+from kwippy.auth.models import AppPassword
+from kwippy.auth.selectors import MAX_IDENTIFIER_LENGTH
+from kwippy.auth.throttle import (
     Throttled,
     password_check_throttled,
     password_reset_mail_allowed,

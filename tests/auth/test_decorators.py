@@ -7,11 +7,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kwippy.accounts.models import User
-from kwippy.httpauth.decorators import has_perm_or_basicauth, logged_in_or_basicauth
+from kwippy.auth.decorators import has_perm_or_basicauth, logged_in_or_basicauth
 from kwippy.posts.services import post_create
+from tests.auth import urls
+from tests.auth.helpers import fetch_raw, stored_items
 from tests.conftest import PASSWORD
-from tests.httpauth import urls
-from tests.httpauth.helpers import fetch_raw, stored_items
 
 CHALLENGE = 'Basic realm="kwippy", charset="UTF-8"'
 GUARDED_PATHS = ["/guarded/function/", "/guarded/function-parens/", "/guarded/class/"]

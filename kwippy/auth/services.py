@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kwippy.accounts.models import User
-from kwippy.httpauth.models import AppPassword
+from kwippy.auth.models import AppPassword
 
 APP_PASSWORD_PREFIX = "kwp_"
 # 20 random bytes are 160 bits, 32 characters of lowercase base32: easy to paste, easy to type.

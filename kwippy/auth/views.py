@@ -5,15 +5,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kwippy.httpauth import selectors, services
-from kwippy.httpauth.forms import AppPasswordForm, LoginForm
+from kwippy.auth import selectors, services
+from kwippy.auth.forms import AppPasswordForm, LoginForm
 
 
 class Login(LoginView):
     """Sign in with a username or email and the password; `next` may only point at this site."""
 
     form_class = LoginForm
-    template_name = "httpauth/login.html"
+    template_name = "auth/login.html"
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
@@ -32,7 +32,7 @@ def _app_passwords_page(request, *, form, created=None, secret=None, status=200)
         "created": created,
         "secret": secret,
     }
-    return render(request, "httpauth/app_passwords.html", context, status=status)
+    return render(request, "auth/app_passwords.html", context, status=status)
 
 
 @never_cache

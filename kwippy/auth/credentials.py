@@ -8,8 +8,8 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 
 from kwippy.accounts.models import User
-from kwippy.httpauth.basic import parse_basic_authorization
-from kwippy.httpauth.throttle import password_check_throttled
+from kwippy.auth.basic import parse_basic_authorization
+from kwippy.auth.throttle import password_check_throttled
 
 
 def _throttled_authenticate(request: HttpRequest, identifier: str, **secrets) -> User | None:

@@ -22,8 +22,8 @@ from asgiref.sync import iscoroutinefunction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from kwippy.httpauth.credentials import basic_auth_user
-from kwippy.httpauth.throttle import Throttled
+from kwippy.auth.credentials import basic_auth_user
+from kwippy.auth.throttle import Throttled
 
 DEFAULT_REALM = "kwippy"
 # A realm goes inside a quoted-string of a response header: printable ASCII only.

@@ -1,8 +1,8 @@
 import pytest
 
 from kwippy.accounts.models import User
+from tests.auth.helpers import fetch, post_login_form, stored_items
 from tests.conftest import PASSWORD
-from tests.httpauth.helpers import fetch, post_login_form, stored_items
 
 
 def _session_cookie(reply) -> str | None:

@@ -3,10 +3,10 @@ import time
 import pytest
 from django.test import override_settings
 
-from kwippy.httpauth import throttle
-from kwippy.httpauth.throttle import MAX_FAILURES, failure_record, lockout_seconds
+from kwippy.auth import throttle
+from kwippy.auth.throttle import MAX_FAILURES, failure_record, lockout_seconds
+from tests.auth.helpers import post_login_form, stored_items
 from tests.conftest import PASSWORD
-from tests.httpauth.helpers import post_login_form, stored_items
 from tests.memcached import MemcachedProcess
 
 

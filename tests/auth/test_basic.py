@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kwippy.httpauth.basic import (
+from kwippy.auth.basic import (
     MAX_HEADER_LENGTH,
     BasicCredentials,
     basic_authorization,

@@ -22,12 +22,12 @@ from django.db.models import F, FilteredRelation, Q
 from django.utils.crypto import salted_hmac
 
 from kwippy.accounts.models import User
-from kwippy.httpauth.selectors import (
+from kwippy.auth.selectors import (
     identifier_is_usable,
     user_get_by_identifier,
     users_matching_identifier,
 )
-from kwippy.httpauth.services import (
+from kwippy.auth.services import (
     APP_PASSWORD_SHAPE,
     app_password_digest,
     app_password_mark_used,
@@ -44,7 +44,7 @@ def _remembered_check_key(user: User, password: str) -> str:
     # without it; the stored hash is part of the message, so a password change (or any re-hash)
     # makes every remembered check miss at once.
     digest = salted_hmac(
-        "kwippy.httpauth.remembered-password-check",
+        "kwippy.auth.remembered-password-check",
         "\x00".join((str(user.pk), user.password, password)),
         algorithm="sha256",
     ).hexdigest()

@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from kwippy.accounts.identifiers import identifier_fold
 from kwippy.accounts.models import User
-from kwippy.httpauth.models import AppPassword
+from kwippy.auth.models import AppPassword
 
 # The longest email address; usernames are shorter. Anything longer names nobody.
 MAX_IDENTIFIER_LENGTH = 254

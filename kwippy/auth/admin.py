@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kwippy.httpauth.forms import AdminLoginForm
+from kwippy.auth.forms import AdminLoginForm
 
 # The admin checks passwords too: through the same throttle as every other sign-in.
 admin.site.login_form = AdminLoginForm

@@ -4,16 +4,16 @@ would tell a right password of an account that may not sign in there from a wron
 import pytest
 
 from kwippy.accounts.models import User
-from kwippy.httpauth.throttle import MAX_FAILURES
+from kwippy.auth.throttle import MAX_FAILURES
+from tests.auth.hashers import CountingMD5PasswordHasher
 from tests.conftest import PASSWORD
-from tests.httpauth.hashers import CountingMD5PasswordHasher
 
 NEW_PASSWORD = "a brand new passphrase 42"
 
 
 @pytest.fixture
 def counting_hasher(settings):
-    settings.PASSWORD_HASHERS = ["tests.httpauth.hashers.CountingMD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["tests.auth.hashers.CountingMD5PasswordHasher"]
     CountingMD5PasswordHasher.verifications = 0
     return CountingMD5PasswordHasher
 

@@ -10,7 +10,7 @@ from email.message import Message
 
 from django.conf import settings
 
-from kwippy.httpauth.basic import basic_authorization
+from kwippy.auth.basic import basic_authorization
 
 
 @dataclass

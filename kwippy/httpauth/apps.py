@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class HttpAuthConfig(AppConfig):
-    name = "kwippy.httpauth"
-    label = "httpauth"
-    verbose_name = "HTTP authentication"
