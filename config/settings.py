@@ -197,7 +197,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # App passwords first: one is recognised by its shape and checked with one query, before the
 # account backend would spend a PBKDF2 run on it. The account backend also reads the signed-in
-# user's row from the object cache on every request (kwippy/sessions/auth.py).
+# user's row from the object cache on every request (kwippy/accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
     "kwippy.auth.backends.AppPasswordBackend",
     "kwippy.auth.backends.AccountPasswordBackend",

@@ -53,6 +53,26 @@ class User(AbstractUser):
             raise ValidationError({"username": "A username cannot be made only of dots."})
 
 
+class CachedUser(User):
+    """A user row read from the object cache, without its password hash (left deferred).
+
+    The session auth hash, which Django checks on every signed-in request, is cached in its place,
+    so the password hash never sits in the object cache. Reading `password` loads it from the
+    database; `save()` writes only the loaded fields, so a cached row never blanks the password.
+    """
+
+    cached_session_auth_hash = ""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+
+    def get_session_auth_hash(self):
+        if "password" in self.__dict__:
+            return super().get_session_auth_hash()
+        return self.cached_session_auth_hash
+
+
 class Follow(models.Model):
     """One person following another; follows are one-way."""
 
@@ -71,3 +91,28 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follower} follows {self.followee}"
+
+
+class ChangeStamp(models.Model):
+    """When a person's posts, and whom they follow, last changed: what feeds' ETags come from.
+
+    A deleted post leaves no row to date the deletion, so the services stamp every change here
+    (see `changes.py`). Empty columns mean "nothing recorded yet".
+    """
+
+    user = models.OneToOneField(User, models.CASCADE, primary_key=True, related_name="change_stamp")
+    # Any of their posts, private ones included.
+    posts = models.DateTimeField(null=True)
+    # What others see of them: their public posts, and their name on those posts.
+    public_posts = models.DateTimeField(null=True)
+    # Whom they follow.
+    following = models.DateTimeField(null=True)
+
+    class Meta:
+        # Born in `posts`; the table kept its name when the model moved here.
+        db_table = "posts_changestamp"
+        # The newest public change anywhere is the first entry of this index, read backwards.
+        indexes = [models.Index(fields=["public_posts"], name="changestamp_public")]
+
+    def __str__(self) -> str:
+        return f"changes of user {self.user_id}"

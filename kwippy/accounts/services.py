@@ -2,8 +2,8 @@
 
 from django.db import IntegrityError, transaction
 
+from kwippy.accounts.changes import change_stamp_follows, change_stamp_posts
 from kwippy.accounts.models import Follow, User
-from kwippy.posts.changes import change_stamp_follows, change_stamp_posts
 
 
 class CannotFollowSelf(ValueError):

@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db.models import F, FilteredRelation, Q
 from django.utils.crypto import salted_hmac
 
+from kwippy.accounts.backends import CachedModelBackend
 from kwippy.accounts.models import User
 from kwippy.auth.selectors import (
     identifier_is_usable,
@@ -32,7 +33,6 @@ from kwippy.auth.services import (
     app_password_digest,
     app_password_mark_used,
 )
-from kwippy.sessions.auth import CachedModelBackend
 
 # How long a successful account-password check is remembered. Long enough that a feed reader
 # polling every few minutes skips PBKDF2; short enough that little is ever held in memcached.

@@ -3,7 +3,7 @@
 Django's `Feed` writes the RSS or Atom document. What feed readers also need is added here:
 
 - every response carries an `ETag` and a `Last-Modified` derived from the feed's change stamp
-  (`kwippy.posts.changes`), which is read *before* anything is built, so a matching conditional
+  (`kwippy.accounts.changes`), which is read *before* anything is built, so a matching conditional
   request costs that one read and gets 304 with no body (by date only once the second of the
   last change is over: dates have whole seconds, and a second change within it must not hide);
 - public feeds are kept in the object cache under a key made from the same stamp: a change makes

@@ -3,8 +3,9 @@
 from django.urls import reverse
 from django.utils import timezone
 
+from kwippy.accounts import changes
 from kwippy.feeds.base import FeedItem, FeedScope, PostsFeed, xml_text
-from kwippy.posts import changes, selectors
+from kwippy.posts import selectors
 from kwippy.posts.templatetags.kwippy import tag_path
 
 

@@ -18,9 +18,9 @@ from typing import BinaryIO
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from kwippy.accounts.changes import change_stamp_posts
 from kwippy.accounts.models import User
 from kwippy.portability import netscape
-from kwippy.posts.changes import change_stamp_posts
 from kwippy.posts.forms import MAX_TAGS, is_in_future
 from kwippy.posts.models import Link, Post, url_hash
 from kwippy.posts.normalize import (

@@ -113,28 +113,3 @@ class UserTag(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class ChangeStamp(models.Model):
-    """When a person's posts, and whom they follow, last changed: what feeds' ETags come from.
-
-    A deleted post leaves no row to date the deletion, so the services stamp every change here
-    (see `changes.py`). Empty columns mean "nothing recorded yet".
-    """
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, models.CASCADE, primary_key=True, related_name="change_stamp"
-    )
-    # Any of their posts, private ones included.
-    posts = models.DateTimeField(null=True)
-    # What others see of them: their public posts, and their name on those posts.
-    public_posts = models.DateTimeField(null=True)
-    # Whom they follow.
-    following = models.DateTimeField(null=True)
-
-    class Meta:
-        # The newest public change anywhere is the first entry of this index, read backwards.
-        indexes = [models.Index(fields=["public_posts"], name="changestamp_public")]
-
-    def __str__(self) -> str:
-        return f"changes of user {self.user_id}"

@@ -14,8 +14,8 @@ from django.db.models import Count, F, FloatField, Max, OuterRef, Q, QuerySet, S
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from kwippy.accounts.changes import last_change_user
 from kwippy.accounts.models import Follow, User
-from kwippy.posts.changes import last_change_user
 from kwippy.posts.models import Link, Post, UserTag, url_hash
 from kwippy.posts.normalize import InvalidURL, normalize_url
 from kwippy.posts.pagination import Page, parse_recent_cursor, recent_cursor

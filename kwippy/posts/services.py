@@ -7,8 +7,8 @@ from datetime import datetime
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from kwippy.accounts.changes import change_stamp_posts
 from kwippy.accounts.models import User
-from kwippy.posts.changes import change_stamp_posts
 from kwippy.posts.models import Link, Post, UserTag, url_hash
 from kwippy.posts.normalize import TITLE_MAX_LENGTH, normalize_tag, normalize_url, parse_tags
 

@@ -20,8 +20,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from kwippy.accounts.changes import timeline_stamps
 from kwippy.accounts.models import User
-from kwippy.posts.changes import timeline_stamps
 from kwippy.posts.selectors import network_page
 from kwippy.posts.templatetags.kwippy import age_at
 

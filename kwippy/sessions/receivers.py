@@ -1,18 +1,14 @@
-"""Keep the session index and the user cache in step with logins, logouts and user saves."""
+"""Keep the session index in step with logins and logouts."""
 
 import logging
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
-from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from kwippy.accounts.models import User
-from kwippy.sessions.auth import user_cache_forget
 from kwippy.sessions.checks import ENGINE
 from kwippy.sessions.exceptions import SessionStoreUnavailable
 from kwippy.sessions.index import session_forget, session_record_request
-from kwippy.sessions.models import CachedUser
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +39,3 @@ def forget_logout(sender, request, user, **kwargs):
         session_forget(user_id=user.pk, session_key=session.session_key)
     except SessionStoreUnavailable as exc:
         log.warning("%s; logout of user %s not recorded in the session index", exc, user.pk)
-
-
-def forget_cached_user(sender, instance, **kwargs):
-    user_cache_forget(user_id=instance.pk)
-
-
-for model in (User, CachedUser):
-    post_save.connect(forget_cached_user, sender=model, dispatch_uid=f"kwippy.user-cache.{model}")
-    post_delete.connect(
-        forget_cached_user, sender=model, dispatch_uid=f"kwippy.user-cache-delete.{model}"
-    )

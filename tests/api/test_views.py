@@ -11,9 +11,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kwippy.accounts.models import ChangeStamp
 from kwippy.api.views import METHODS
 from kwippy.auth.models import AppPassword
-from kwippy.posts.models import ChangeStamp, Link, Post, UserTag
+from kwippy.posts.models import Link, Post, UserTag
 from kwippy.posts.services import post_create
 from tests.api.conftest import basic, body_of, json_of, xml_of
 from tests.conftest import PASSWORD

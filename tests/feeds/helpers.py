@@ -7,8 +7,8 @@ import feedparser
 from django.conf import settings
 from django.db.models import F
 
+from kwippy.accounts.models import ChangeStamp
 from kwippy.auth.basic import basic_authorization
-from kwippy.posts.models import ChangeStamp
 from tests.conftest import PASSWORD
 
 PUBLIC_FEEDS = [

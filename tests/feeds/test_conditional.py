@@ -6,8 +6,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date
 
+from kwippy.accounts.models import ChangeStamp
 from kwippy.accounts.services import follow_create, follow_delete, user_update_profile
-from kwippy.posts.models import ChangeStamp
 from kwippy.posts.services import post_create, post_delete, post_update
 from tests.feeds.helpers import (
     PRIVATE_FEEDS,

@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from kwippy.accounts.models import ChangeStamp
 from kwippy.portability import services
 from kwippy.portability.netscape import NetscapeBookmark, render
 from kwippy.posts import services as post_services
-from kwippy.posts.models import ChangeStamp, Link, Post, UserTag
+from kwippy.posts.models import Link, Post, UserTag
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_NAMES = [

@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
+from kwippy.accounts.models import ChangeStamp
 from kwippy.posts import selectors, services
-from kwippy.posts.models import ChangeStamp, Post, UserTag
+from kwippy.posts.models import Post, UserTag
 from tests.posts.test_services import _recount, _stored
 
 

@@ -9,8 +9,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from kwippy.accounts import changes
 from kwippy.accounts.models import Follow, User
-from kwippy.posts import changes, services
+from kwippy.posts import services
 from kwippy.posts.models import Link, Post, UserTag, url_hash
 
 DEMO_PASSWORD = "kwippy-demo"

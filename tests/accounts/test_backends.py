@@ -6,14 +6,13 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 
-from kwippy.accounts.models import User
-from kwippy.sessions.auth import (
+from kwippy.accounts.backends import (
     CachedModelBackend,
     user_cache_forget,
     user_cache_get,
     user_cache_put,
 )
-from kwippy.sessions.models import CachedUser
+from kwippy.accounts.models import CachedUser, User
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.urls("tests.sessions.urls")

@@ -22,8 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.crypto import salted_hmac
 
-from kwippy.accounts.models import User
-from kwippy.sessions.models import CachedUser
+from kwippy.accounts.models import CachedUser, User
 
 log = logging.getLogger(__name__)
 

@@ -25,8 +25,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.db.models import Max, Q
 
-from kwippy.accounts.models import Follow, User
-from kwippy.posts.models import ChangeStamp
+from kwippy.accounts.models import ChangeStamp, Follow, User
 
 
 def _stamp(columns: tuple[str, ...], user_ids: Iterable[int] | None) -> None:

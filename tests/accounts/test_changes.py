@@ -5,9 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from kwippy.accounts import changes
+from kwippy.accounts.models import ChangeStamp
 from kwippy.accounts.services import follow_create, follow_delete
-from kwippy.posts import changes
-from kwippy.posts.models import ChangeStamp
 from kwippy.posts.services import post_create, post_delete, post_update
 
 
