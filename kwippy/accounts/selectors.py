@@ -14,3 +14,14 @@ def users_named(*, username: str) -> QuerySet[User]:
 def users_with_email(*, email: str) -> QuerySet[User]:
     """Return the accounts whose e-mail address is `email`, folded."""
     return User.objects.filter(email_folded=identifier_fold(email))
+
+
+def person_get(*, username: str) -> User | None:
+    """Return the active account whose username is `username`, folded; None if there is none.
+
+    Every page, feed and follow that names a person by username finds them here. PostgreSQL text
+    cannot hold a NUL, so a name with one names nobody.
+    """
+    if "\x00" in username:
+        return None
+    return users_named(username=username).filter(is_active=True).first()

@@ -1,12 +1,23 @@
+"""Sign-in pages: login, sign-up, password change and reset, and app passwords."""
+
 from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.generic.edit import FormView
 
+from kwippy.accounts.forms import SignupForm
 from kwippy.auth import selectors, services
-from kwippy.auth.forms import AppPasswordForm, LoginForm
+from kwippy.auth.forms import AppPasswordForm, LoginForm, PasswordChangeForm, SetPasswordForm
+from kwippy.auth.services import app_password_revoke_all
+from kwippy.core.responses import safe_next
+from kwippy.sessions.index import session_after_password_change
 
 
 class Login(LoginView):
@@ -68,3 +79,76 @@ def app_password_revoke(request, app_password_id: int):
     else:
         messages.success(request, f"Revoked “{revoked.name}”. It no longer works.")
     return redirect("app_passwords")
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    """Create an account and sign in with it."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    if request.method == "POST":
+        form = SignupForm(request.POST)
+        if form.is_valid():
+            user = form.save()
+            login(request, user, backend="kwippy.auth.backends.AccountPasswordBackend")
+            messages.success(request, f"Welcome to kwippy, {user.username}.")
+            return redirect(safe_next(request, reverse("home")))
+        status = 422
+    else:
+        form = SignupForm()
+        status = 200
+    next_url = safe_next(request, "")
+    return render(request, "auth/signup.html", {"form": form, "next": next_url}, status=status)
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Change the password, stay signed in here, and sign out every other session at once.
+
+    The old password is checked through the sign-in throttle; the person may also revoke every
+    app password (unticked by default: a routine change should not stop their feed readers).
+    """
+
+    template_name = "auth/password_change.html"
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form):
+        form.save()
+        session_after_password_change(request=self.request, user=form.user)
+        _revoke_app_passwords_if_asked(self.request, form)
+        # FormView's redirect, skipping Django's own update_session_auth_hash.
+        return FormView.form_valid(self, form)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.retry_after:
+            response.status_code = 429
+            response["Retry-After"] = str(form.retry_after)
+        return response
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """Choose a new password from a reset link, revoking every app password unless unticked.
+
+    Ticked by default: whoever asks for a reset may have lost control of the account, and app
+    passwords someone else made would otherwise outlive the new password.
+    """
+
+    template_name = "auth/password_reset_confirm.html"
+    form_class = SetPasswordForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        _revoke_app_passwords_if_asked(self.request, form)
+        return response
+
+
+def _revoke_app_passwords_if_asked(request, form) -> None:
+    if form.cleaned_data["revoke_app_passwords"]:
+        revoked = app_password_revoke_all(user=form.user)
+        if revoked:
+            messages.success(
+                request, f"Revoked {revoked} app password{pluralize(revoked)}. They no longer work."
+            )

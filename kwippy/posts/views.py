@@ -1,4 +1,4 @@
-"""Pages about posts: timelines, popular, tags, a link's page, search, add, edit, delete."""
+"""Pages of posts: timelines, popular, tags, people's pages, links, search, add, edit, delete."""
 
 from urllib.parse import urlencode
 
@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kwippy.accounts.models import User
+from kwippy.accounts.selectors import person_get
 from kwippy.core.responses import bad_request, safe_next
 from kwippy.posts import access, selectors, services, timeline
 from kwippy.posts.forms import PostAddForm, PostEditForm
@@ -211,3 +213,54 @@ def post_delete(request, post_id: int):
     services.post_delete(post)
     messages.success(request, "Bookmark deleted.")
     return redirect("profile", username=request.user.username)
+
+
+# A person's page --------------------------------------------------------------------------------
+
+
+def _person(username: str) -> User:
+    person = person_get(username=username)
+    if person is None:
+        raise Http404("No such person.")
+    return person
+
+
+def _person_page(request, owner: User, tags: list[str]):
+    try:
+        page = paginate_recent(
+            selectors.user_posts(owner=owner, viewer=request.user, tags=tags),
+            cursor=request.GET.get("before") or None,
+            size=page_size(),
+        )
+    except BadCursor:
+        return bad_request(request, "That page address is not valid.")
+    followers, following = selectors.follow_counts(user=owner)
+    cloud = selectors.tag_cloud(owner=owner, viewer=request.user)
+    context = {
+        "owner": owner,
+        "page": page,
+        "tags": tags,
+        "cloud": cloud,
+        "cloud_top": max((count for _, count in cloud), default=0),
+        "followers": followers,
+        "following": following,
+        "is_following": selectors.is_following(follower=request.user, followee=owner),
+        "is_owner": request.user.is_authenticated and request.user.pk == owner.pk,
+    }
+    if tags:
+        context["feed_path"] = tag_path(tags, owner.username, prefix="/feeds")
+    return render(request, "posts/profile.html", context)
+
+
+def profile(request, username: str):
+    """Show a person's posts (their private ones too, to them), tag cloud and follows."""
+    return _person_page(request, _person(username), [])
+
+
+def profile_tag(request, username: str, tags: str):
+    """Show a person's posts carrying every tag in the path."""
+    owner = _person(username)
+    tag_list = parse_tag_segment(tags)
+    if not tag_list:
+        return redirect("profile", username=owner.username)
+    return _person_page(request, owner, tag_list)
