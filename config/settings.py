@@ -234,6 +234,9 @@ CSRF_COOKIE_HTTPONLY = True
 
 # Posts per page on every list (keyset pagination, see kwippy/posts/pagination.py).
 KWIPPY_PAGE_SIZE = env_int("KWIPPY_PAGE_SIZE", 20, minimum=1)
+# The benchmarks (bench/settings.py) build every feed document, public ones too, so that a feed poll
+# with credentials is compared with an anonymous poll of the same work. Never on a real site.
+KWIPPY_FEEDS_BYPASS_CACHE = False
 
 # Behind N proxies (Compose's nginx is one), the client's address is the Nth entry from the end of
 # X-Forwarded-For: the sign-in throttle and the sessions page need it, not the proxy's.

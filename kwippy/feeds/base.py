@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.core.exceptions import BadRequest
@@ -159,7 +160,7 @@ class PostsFeed(Feed):
         self, request: HttpRequest, scope: FeedScope, version: str, *, cache_it: bool
     ) -> HttpResponse:
         """Return the feed's document, from the object cache for public feeds when it is there."""
-        cache_it = cache_it and not self.private
+        cache_it = cache_it and not self.private and not settings.KWIPPY_FEEDS_BYPASS_CACHE
         key = f"feeds:document:{version}"
         if cache_it:
             cached = cache.get(key)
