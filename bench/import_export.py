@@ -320,7 +320,7 @@ def main() -> None:
                 "import the same file again": step(again_times, read),
                 "export": step(export_times, imported, EXPORT_GOAL),
             },
-            "one_by_one": "API posts/add",
+            "one_by_one": "API `posts/add` call",
             "one_by_one_ms": round(per_post * 1000, 3),
             "batched_speedup_per_bookmark": round(per_post / batched, 1),
         }

@@ -27,12 +27,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.site import PORT, SECRET_KEY, Browser, Server
+from bench.site import PORT, SECRET_KEY, Browser, Server, link_ids
 
 GOAL_MS = 100.0
 # What seed_demo gives everyone it makes.
 DEMO_PASSWORD = "kwippy-demo"
-LINK = re.compile(r'href="/url/(\d+)/"')
 TITLE = re.compile(r'class="post-title" id="post-\d+"><a [^>]*>([^<]*)</a>')
 
 
@@ -73,8 +72,9 @@ def fill_dependent(browser: Browser, pages: dict[str, list[str]], rng: random.Ra
     pages["home page 5"] = [rng.choice(later) for _ in range(n)]
     links, person_tags, words = set(), [], []
     for profile in pages["profile"]:
-        body = browser.get(profile)[1].decode()
-        links.update(LINK.findall(body))
+        page = browser.get(profile)[1]
+        links |= link_ids(page)
+        body = page.decode()
         tag = re.search(rf'href="({re.escape(profile)}t/[^"]+/)"', body)
         if tag:
             person_tags.append(html.unescape(tag.group(1)))

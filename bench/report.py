@@ -156,7 +156,7 @@ def section(result: dict, title: str) -> list[str]:
     if portability:
         # Runs before the benchmarks went through HTTP called the services in their own process.
         through = portability.get("through", "the import and export services in one process")
-        one_by_one = f"`{portability.get('one_by_one', 'post_create')}`"
+        one_by_one = portability.get("one_by_one", "`post_create`")
         one_by_one_ms = portability.get("one_by_one_ms", portability.get("one_post_create_ms"))
         lines += [
             "### Import and export",
@@ -196,8 +196,7 @@ def document(results: Path) -> str:
         "them); `make bench-quick` runs the same benchmarks small, in a few minutes. Every",
         "figure is a median or percentile over many requests or rounds, never a single run, and",
         "the comparisons (ratios) are measured side by side in the same run. A busy machine",
-        "shifts every figure: the load average is given with each run. The benchmarks drive the",
-        "site as its people and operator do, over HTTP and through `manage.py`.",
+        "shifts every figure: the load average is given with each run.",
         "",
     ]
     full, quick = newest(results, "full"), newest(results, "quick")

@@ -195,8 +195,8 @@ class Browser:
     the drills count those.
     """
 
-    def __init__(self, port: int):
-        self.port = port
+    def __init__(self, port: int, *, timeout: float = TIMEOUT):
+        self.port, self.timeout = port, timeout
         self.cookies: dict[str, str] = {}
 
     def request(
@@ -212,7 +212,7 @@ class Browser:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
             headers["Origin"] = f"http://127.0.0.1:{self.port}"
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         try:
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
@@ -289,6 +289,11 @@ def follow(browser: Browser, username: str) -> None:
     status = browser.submit(f"/u/{username}/", {}, action=f"/u/{username}/follow/")[0]
     if status != 302:
         sys.exit(f"bench: following {username} answered {status}")
+
+
+def link_ids(page: bytes) -> set[int]:
+    """Return the links whose pages (`/url/<id>/`) a page points to."""
+    return {int(link) for link in re.findall(rb'href="/url/(\d+)/"', page)}
 
 
 def exported_urls(document: bytes) -> set[str]:
