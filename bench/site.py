@@ -2,9 +2,9 @@
 
 The benchmarks and the drills import nothing of kwippy's: they set their data up through the
 site's pages and public management commands, and measure over HTTP against gunicorn. Their
-databases are their own (`kwippy_bench*`, `kwippy` of the drills' cluster): this module creates
-them on the PostgreSQL of a `scripts/services` profile, and labels each with what it was filled
-with (a database comment), so that a later run keeps data that is already there.
+databases are their own (`kwippy_bench*`, and `kwippy_drills` on the drills' cluster): this
+module creates them on the PostgreSQL of a `scripts/services` profile, and labels each with what
+it was filled with (a database comment), so that a later run keeps data that is already there.
 """
 
 import base64
@@ -17,6 +17,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from http.cookies import SimpleCookie
@@ -119,10 +120,8 @@ def object_cache_flush(services) -> None:
 class Server:
     """A gunicorn serving kwippy with `env` on 127.0.0.1:`port`, for a `with` block."""
 
-    def __init__(
-        self, env: dict[str, str], port: int, *, workers: int = 2, log: Path | None = None
-    ):
-        self.env, self.port, self.workers, self.log = env, port, workers, log
+    def __init__(self, env: dict[str, str], port: int, *, workers: int = 2):
+        self.env, self.port, self.workers = env, port, workers
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> "Server":
@@ -133,24 +132,24 @@ class Server:
         self.stop()
 
     def start(self, ready_path: str = "/healthz") -> None:
-        output = self.log.open("ab") if self.log else subprocess.PIPE
-        self.process = subprocess.Popen(
-            [
-                sys.executable, "-m", "gunicorn", "config.wsgi",
-                "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-                "--timeout", str(int(TIMEOUT)), "--log-level", "warning",
-            ],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=output,
-        )  # fmt: skip
-        if self.log:
-            output.close()
-        deadline = time.monotonic() + 30
-        while Browser(self.port).get(ready_path)[0] != 200:
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                where = self.log or "its output"
-                sys.exit(f"bench: gunicorn on port {self.port} did not start: see {where}")
-            time.sleep(0.2)
+        # A file, not a pipe: a pipe nobody reads fills up, and then blocks the server.
+        with tempfile.TemporaryFile() as errors:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable, "-m", "gunicorn", "config.wsgi",
+                    "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+                    "--timeout", str(int(TIMEOUT)), "--log-level", "warning",
+                ],
+                cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=errors,
+            )  # fmt: skip
+            deadline = time.monotonic() + 30
+            while Browser(self.port).get(ready_path)[0] != 200:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    errors.seek(0)
+                    said = errors.read().decode(errors="replace")[-2000:]
+                    sys.exit(f"bench: gunicorn on port {self.port} did not start:\n{said}")
+                time.sleep(0.2)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
