@@ -3,11 +3,12 @@
     KWIPPY_PORT_OFFSET=N .venv/bin/python bench/feeds.py [--profile dev|test] [--rounds 100]
                                                           [--json results.json]
 
-Serves the real site (config.urls) with gunicorn under DEBUG=0, against the real PostgreSQL and
-memcached that `scripts/services up --profile …` started, on the bench database and data of
-bench/basic_auth.py (four people, 240 posts, a third of them private). Each round polls, in turn:
+Serves the site with gunicorn under DEBUG=0, against the real PostgreSQL and memcached that
+`scripts/services up --profile …` started, on the benchmarks' database (bench/site.py: four
+people, 240 posts, a third of them private). Two gunicorns side by side: the site as configured,
+and the same with bench/settings.py, which builds every feed document. Each round polls, in turn:
 
-    public, built          /feeds/recent/ (50 items) with the object cache emptied first
+    public, built          /feeds/recent/ (50 items), built for the poll (bench/settings.py)
     public, cached         /feeds/recent/ as most polls find it: the document in memcached
     public, 304            /feeds/recent/ with the ETag the reader already has
     private, app password  /feeds/private/ (50 items) with Basic and an app password
@@ -19,26 +20,30 @@ the figures as data (bench/run.py reads them).
 """
 
 import argparse
-import http.client
 import json
 import statistics
 import sys
+import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.basic_auth import (  # noqa: E402
+from bench.basic_auth import FEED_ITEMS, READER, app_password
+from bench.site import (
+    DATABASE,
     PORT,
-    _poll,
-    _seed,
-    _start_gunicorn,
-    prepare_database,
+    Browser,
+    Server,
+    basic_authorization,
+    bench_database,
+    environment,
 )
-from config.local_services import profile  # noqa: E402
+from config.local_services import profile
 
 PUBLIC = "/feeds/recent/"
 PRIVATE = "/feeds/private/"
+# The site as configured listens next to the one that builds every document.
+CACHING_PORT = PORT + 1
 
 
 def main() -> None:
@@ -47,40 +52,40 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    env = prepare_database(profile(args.profile), settings_module="config.settings")
-    from django.core.cache import cache
-
-    from kwippy.auth.basic import basic_authorization
-
-    username, secret = _seed()
-    app_password = basic_authorization(username, secret)
-    server = _start_gunicorn(env, ready_path=PUBLIC)
-    try:
+    services = profile(args.profile)
+    building_env = bench_database(services)
+    caching_env = environment(services, DATABASE, "config.settings")
+    credentials = {"Authorization": basic_authorization(READER, app_password(caching_env))}
+    with Server(building_env, PORT), Server(caching_env, CACHING_PORT):
         etags = {}
-        for path, authorization in ((PUBLIC, None), (PRIVATE, app_password)):
-            _, status, body = _poll(path, authorization)  # warm up, and check the feeds
-            if status != 200 or body.count(b"<item>") != 50:
+        for path, headers in ((PUBLIC, {}), (PRIVATE, credentials)):
+            status, response_headers, body, _ = Browser(CACHING_PORT).request(
+                "GET", path, None, headers
+            )
+            if status != 200 or body.count(b"<item>") != FEED_ITEMS:
                 sys.exit(f"{path} answered {status} with {body.count(b'<item>')} items")
-            etags[path] = _etag(path, authorization)
+            etags[path] = response_headers["ETag"]
         scenarios = {
-            "public, built": (PUBLIC, None, {}, 200),
-            "public, cached": (PUBLIC, None, {}, 200),
-            "public, 304": (PUBLIC, None, {"If-None-Match": etags[PUBLIC]}, 304),
-            "private, app password": (PRIVATE, app_password, {}, 200),
-            "private, 304": (PRIVATE, app_password, {"If-None-Match": etags[PRIVATE]}, 304),
+            "public, built": (PORT, PUBLIC, {}, 200),
+            "public, cached": (CACHING_PORT, PUBLIC, {}, 200),
+            "public, 304": (CACHING_PORT, PUBLIC, {"If-None-Match": etags[PUBLIC]}, 304),
+            "private, app password": (CACHING_PORT, PRIVATE, credentials, 200),
+            "private, 304": (
+                CACHING_PORT,
+                PRIVATE,
+                {**credentials, "If-None-Match": etags[PRIVATE]},
+                304,
+            ),
         }
         timings: dict[str, list[float]] = {name: [] for name in scenarios}
         for _ in range(args.rounds):
-            for name, (path, authorization, headers, expected) in scenarios.items():
-                if name == "public, built":
-                    cache.clear()
-                elapsed, status, _ = _poll(path, authorization, headers)
+            for name, (port, path, headers, expected) in scenarios.items():
+                started = time.perf_counter()
+                status, _ = Browser(port).get(path, headers)
+                elapsed = time.perf_counter() - started
                 if status != expected:
                     sys.exit(f"{name}: {path} answered {status}, expected {expected}")
                 timings[name].append(elapsed)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
     medians = {name: statistics.median(samples) for name, samples in timings.items()}
     ratios = {
@@ -91,7 +96,7 @@ def main() -> None:
     result = {
         "workers": 2,
         "rounds": args.rounds,
-        "feed_items": 50,
+        "feed_items": FEED_ITEMS,
         "polls": {name: {"median_ms": round(median * 1000, 3)} for name, median in medians.items()},
         "ratios": {
             label: round(medians[part] / medians[whole], 3)
@@ -115,16 +120,6 @@ def print_table(result: dict) -> None:
     for label in ("private 304 / private full", "public 304 / public built"):
         ratio = result["ratios"][label]
         print(f"goal: {label} < 0.33: {ratio:.2f}, {'met' if ratio < 1 / 3 else 'NOT met'}")
-
-
-def _etag(path: str, authorization: str | None) -> str:
-    """Return the ETag the feed sends now."""
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-    conn.request("GET", path, headers={"Authorization": authorization} if authorization else {})
-    response = conn.getresponse()
-    response.read()
-    conn.close()
-    return response.getheader("ETag")
 
 
 if __name__ == "__main__":

@@ -1,44 +1,48 @@
-"""Time a large Netscape import and export against the local development services.
+"""Time a large Netscape import and export through the site, as a person does them.
 
-    scripts/services up && python manage.py migrate
-    python bench/import_export.py [--bookmarks 100000] [--repeat 1] [--per-post 1000]
-                                  [--json results.json]
+    KWIPPY_PORT_OFFSET=N python bench/import_export.py [--profile dev|test] [--bookmarks 100000]
+                                                       [--repeat 1] [--per-post 1000]
+                                                       [--json results.json]
 
-Generates a bookmark file shaped like a long-lived account (folders, tags, descriptions, private
-and to-read marks, a few duplicates and unsafe URLs), imports it into a fresh user, imports it
-again (the no-change path), exports it back, and times each step. For scale it also times the
-one-post-at-a-time services on a sample, and the parser alone. The user and their links are
-deleted at the end. A script, not a test: it prints times, it asserts none. `--json` also writes
-the figures as data (bench/run.py reads them).
+Writes a bookmark file shaped like a long-lived account (folders, tags, descriptions, private and
+to-read marks, a few duplicates and unsafe URLs), then, against gunicorn (DEBUG=0, the timeouts of
+the deployed site) on a database of its own (`kwippy_bench_import`, built afresh and dropped at the
+end), for a new person each run: uploads it on the import page, uploads it again (the no-change
+path), and downloads the export. For scale it also times saving a sample one bookmark at a time
+through the API (`posts/add` with an app password). A script, not a test: it prints times, it
+asserts none. `--json` also writes the figures as data (bench/run.py reads them).
 """
 
 import argparse
-import contextlib
+import html
 import json
-import os
 import random
+import re
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django
+from bench.site import (
+    PASSWORD,
+    PORT,
+    Browser,
+    Server,
+    basic_authorization,
+    database_create,
+    environment,
+    exported_urls,
+    manage,
+    postgres,
+)
+from config.local_services import profile
 
-django.setup()
-
-from django.db import connection  # noqa: E402
-
-from kwippy.accounts.models import User  # noqa: E402
-from kwippy.portability import netscape, services  # noqa: E402
-from kwippy.posts import services as post_services  # noqa: E402
-from kwippy.posts.models import Link, Post  # noqa: E402
-from kwippy.posts.normalize import InvalidURL, normalize_url  # noqa: E402
-
+DATABASE = "kwippy_bench_import"
 IMPORT_GOAL = 60.0
 EXPORT_GOAL = 10.0
 WORDS = [
@@ -80,9 +84,22 @@ WORDS = [
     "maps",
     "photo",
 ]
+COUNT = re.compile(r"<dt>([^<]+)</dt><dd>([\d,]+)</dd>")
+DUPLICATES = re.compile(r"the later copy was kept\): ([\d,]+)")
 
 
-def generate(count: int, seed: int, run: str) -> list[netscape.NetscapeBookmark]:
+class Bookmark(NamedTuple):
+    folders: tuple[str, ...]
+    url: str
+    added: int
+    private: bool
+    to_read: bool
+    tags: list[str]
+    title: str
+    description: str
+
+
+def generate(count: int, seed: int, run: str) -> list[Bookmark]:
     """Return `count` bookmarks in file order, grouped in folders as browsers write them."""
     rng = random.Random(seed)
     vocabulary = [f"{rng.choice(WORDS)}-{i}" if i >= len(WORDS) else WORDS[i] for i in range(3000)]
@@ -101,36 +118,64 @@ def generate(count: int, seed: int, run: str) -> list[netscape.NetscapeBookmark]
         else:
             host = f"{rng.choice(WORDS)}{rng.randrange(20000)}.example"
             url = f"https://{host}/{run}/{i}/{rng.getrandbits(40):010x}?ref=bench&amp=1"
-        added = int(start + rng.random() * 16 * 365 * 86400)
-        tags = tuple(rng.sample(vocabulary, k=rng.choice((0, 1, 2, 3, 3, 4, 5))))
         bookmarks.append(
-            netscape.NetscapeBookmark(
+            Bookmark(
+                folders=folders[rng.randrange(len(folders))] if rng.random() < 0.5 else (),
                 url=url,
+                added=int(start + rng.random() * 16 * 365 * 86400),
+                private=rng.random() < 0.2,
+                to_read=rng.random() < 0.1,
+                tags=rng.sample(vocabulary, k=rng.choice((0, 1, 2, 3, 3, 4, 5))),
                 title=" ".join(rng.choices(WORDS, k=rng.randint(2, 9))).capitalize(),
                 description=(
                     " ".join(rng.choices(WORDS, k=rng.randint(5, 40))) if rng.random() < 0.3 else ""
                 ),
-                tags=tags,
-                add_date=datetime.fromtimestamp(added, UTC),
-                last_modified=datetime.fromtimestamp(added + rng.randrange(86400 * 30), UTC),
-                private=rng.random() < 0.2,
-                to_read=rng.random() < 0.1,
-                folders=folders[rng.randrange(len(folders))] if rng.random() < 0.5 else (),
             )
         )
     bookmarks.sort(key=lambda bookmark: bookmark.folders)
     return bookmarks
 
 
-def stored_urls(bookmarks: list[netscape.NetscapeBookmark]) -> set[str]:
-    """Return the URLs kwippy keeps of these bookmarks, normalised."""
-    urls = set()
+def bookmark_file(bookmarks: list[Bookmark]) -> bytes:
+    """Return the bookmarks as a Netscape bookmark file.
+
+    Written here as a browser would write it, not by kwippy: what is measured must not also make
+    its own input.
+    """
+    lines = [
+        "<!DOCTYPE NETSCAPE-Bookmark-file-1>",
+        '<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=UTF-8">',
+        "<TITLE>Bookmarks</TITLE>",
+        "<H1>Bookmarks</H1>",
+        "<DL><p>",
+    ]
+    path: tuple[str, ...] = ()
     for bookmark in bookmarks:
-        try:
-            urls.add(normalize_url(bookmark.url))
-        except InvalidURL:
-            continue
-    return urls
+        if bookmark.folders != path:
+            lines += ["</DL><p>"] * len(path)
+            for name in bookmark.folders:
+                lines += [f"<DT><H3>{html.escape(name)}</H3>", "<DL><p>"]
+            path = bookmark.folders
+        attributes = {
+            "HREF": bookmark.url,
+            "ADD_DATE": bookmark.added,
+            "PRIVATE": int(bookmark.private),
+            "TOREAD": int(bookmark.to_read),
+            "TAGS": ",".join(bookmark.tags),
+        }
+        shown = " ".join(
+            f'{name}="{html.escape(str(value))}"' for name, value in attributes.items()
+        )
+        lines.append(f"<DT><A {shown}>{html.escape(bookmark.title, quote=False)}</A>")
+        if bookmark.description:
+            lines.append(f"<DD>{html.escape(bookmark.description, quote=False)}")
+    lines += ["</DL><p>"] * len(path) + ["</DL><p>", ""]
+    return "\n".join(lines).encode()
+
+
+def kept_urls(bookmarks: list[Bookmark]) -> set[str]:
+    """Return the addresses kwippy keeps: the generated ones are already in its stored form."""
+    return {bookmark.url for bookmark in bookmarks if bookmark.url.startswith("https:")}
 
 
 def timed(action):
@@ -139,27 +184,48 @@ def timed(action):
     return time.perf_counter() - started, value
 
 
-def fresh_user(name: str) -> User:
-    return User.objects.create(username=name, email=f"{name}@example.com", password="!")
+def upload(browser: Browser, document: bytes) -> dict[str, int]:
+    """Import the file on the import page; return the counts the page shows."""
+    status, _, page, detail = browser.submit(
+        "/import/", {"folders_as_tags": "on"}, files={"file": ("bookmarks.html", document)}
+    )
+    if status != 200:
+        sys.exit(f"bench: the import answered {status or detail}")
+    text = page.decode()
+    counts = {name: int(value.replace(",", "")) for name, value in COUNT.findall(text)}
+    duplicates = DUPLICATES.search(text)
+    counts["duplicates"] = int(duplicates.group(1).replace(",", "")) if duplicates else 0
+    return counts
 
 
-def delete_user(user: User) -> None:
-    """Delete the user, their posts, and the links nobody else saved."""
-    link_ids = list(Post.objects.filter(user=user).values_list("link_id", flat=True))
-    user.delete()
-    for offset in range(0, len(link_ids), 10_000):
-        Link.objects.filter(pk__in=link_ids[offset : offset + 10_000], posts=None).delete()
+def export(browser: Browser) -> bytes:
+    status, document = browser.get("/export/")
+    if status != 200:
+        sys.exit(f"bench: the export answered {status}")
+    return document
 
 
-def import_file(user: User, path: Path) -> services.ImportResult:
-    with path.open("rb") as stream:
-        return services.bookmarks_import(user=user, stream=stream)
-
-
-def export_file(user: User, path: Path) -> None:
-    with path.open("w", encoding="utf-8") as file:
-        for chunk in services.bookmarks_export(user=user):
-            file.write(chunk)
+def add_one_by_one(env: dict[str, str], sample: list[Bookmark]) -> float:
+    """Save these bookmarks through the API, one call each; return the seconds each took."""
+    Browser(PORT).sign_up("one-by-one", PASSWORD)
+    secret = manage(env, "create_app_password", "--user", "one-by-one", "bench").strip()
+    headers = {"Authorization": basic_authorization("one-by-one", secret)}
+    browser = Browser(PORT)
+    started = time.perf_counter()
+    for bookmark in sample:
+        query = {
+            "url": bookmark.url,
+            "description": bookmark.title,
+            "extended": bookmark.description,
+            "tags": " ".join(bookmark.tags),
+            "dt": datetime.fromtimestamp(bookmark.added, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "shared": "no" if bookmark.private else "yes",
+            "toread": "yes" if bookmark.to_read else "no",
+        }
+        status, _ = browser.get(f"/api/v1/posts/add?{urlencode(query)}", headers)
+        if status != 200:
+            sys.exit(f"bench: posts/add answered {status}")
+    return (time.perf_counter() - started) / len(sample)
 
 
 def median_line(label: str, times: list[float], count: int, goal: float | None = None) -> str:
@@ -168,99 +234,67 @@ def median_line(label: str, times: list[float], count: int, goal: float | None =
     verdict = ""
     if goal is not None:
         verdict = f"   goal < {goal:.0f} s: {'met' if median < goal else 'MISSED'}"
-    rate = count / median if median else float("inf")
-    return f"{label:<34}{median:8.2f} s {rate:>10,.0f}/s{spread}{verdict}"
+    return f"{label:<34}{median:>8.2f} s {count / median:>9,.0f}/s{spread}{verdict}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", choices=["dev", "test"], default="dev")
     parser.add_argument("--bookmarks", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=1, help="runs per step; medians printed")
-    parser.add_argument("--per-post", type=int, default=1000, help="sample for the slow path")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each step (median)")
+    parser.add_argument("--per-post", type=int, default=1000, help="bookmarks saved one by one")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     options = parser.parse_args()
-    run = f"{int(time.time())}"
-
+    services = profile(options.profile)
+    env = environment(services, DATABASE, "config.settings")
     print(
         f"kwippy import/export benchmark: {options.bookmarks:,} bookmarks, {options.repeat} run(s)"
     )
-    print(f"database {connection.settings_dict['HOST']}:{connection.settings_dict['PORT']}")
-    with tempfile.TemporaryDirectory() as directory:
-        source = Path(directory) / "bookmarks.html"
-        started = time.perf_counter()
-        bookmarks = generate(options.bookmarks, options.seed, run)
-        with source.open("w", encoding="utf-8") as file:
-            for chunk in netscape.render(bookmarks):
-                file.write(chunk)
-        generated = time.perf_counter() - started
-        size = source.stat().st_size
-        print(f"generated {size / 1e6:.1f} MB in {generated:.1f} s")
+    database_create(services, DATABASE)
+    manage(env, "migrate", "--noinput")
+    run = f"{int(time.time())}"
+    generated, bookmarks = timed(lambda: generate(options.bookmarks, options.seed, run))
+    document = bookmark_file(bookmarks)
+    print(f"generated {len(document) / 1e6:.1f} MB in {generated:.1f} s")
 
-        parse_times, import_times, again_times, export_times = [], [], [], []
-        for attempt in range(options.repeat):
-            parse_time, parsed = timed(
-                lambda: sum(
-                    1
-                    for _ in netscape.NetscapeParser().read(netscape.decode([source.read_bytes()]))
-                )
-            )
-            parse_times.append(parse_time)
-            user = fresh_user(f"bench-{run}-{attempt}")
-            try:
-                import_time, result = timed(lambda user=user: import_file(user, source))
-                again_time, again = timed(lambda user=user: import_file(user, source))
-                target = Path(directory) / "export.html"
-                export_time, _ = timed(lambda user=user, target=target: export_file(user, target))
-                exported = netscape.parse(target.read_text(encoding="utf-8"))
-            finally:
-                delete_user(user)
-            import_times.append(import_time)
-            again_times.append(again_time)
-            export_times.append(export_time)
+    import_times, again_times, export_times = [], [], []
+    try:
+        with Server(env, PORT):
+            for attempt in range(options.repeat):
+                browser = Browser(PORT)
+                browser.sign_up(f"importer{attempt}", PASSWORD)
+                import_time, result = timed(lambda browser=browser: upload(browser, document))
+                again_time, again = timed(lambda browser=browser: upload(browser, document))
+                export_time, exported = timed(lambda browser=browser: export(browser))
+                import_times.append(import_time)
+                again_times.append(again_time)
+                export_times.append(export_time)
+            sample = [b for b in bookmarks if b.url.startswith("https:")][: options.per_post]
+            per_post = add_one_by_one(env, sample)
+    finally:
+        postgres(services, f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
 
-        posts = result.imported
-        print(
-            f"import: read {result.read:,}, imported {result.imported:,}, "
-            f"skipped {result.skipped_total:,}, duplicates merged {result.duplicates:,}; "
-            f"again: imported {again.imported}, updated {again.updated}, "
-            f"unchanged {again.unchanged:,}"
-        )
-        same = {b.url for b in exported} == stored_urls(bookmarks)
-        print(f"export: {len(exported):,} bookmarks, {'the same' if same else 'NOT THE SAME'} URLs")
-
-        sample = bookmarks[: options.per_post]
-        user = fresh_user(f"bench-{run}-per-post")
-        try:
-            started = time.perf_counter()
-            for bookmark in sample:
-                with contextlib.suppress(post_services.PostExists, ValueError):
-                    post_services.post_create(
-                        user=user,
-                        url=bookmark.url,
-                        title=bookmark.title or bookmark.url,
-                        description=bookmark.description,
-                        tags=bookmark.tags,
-                        is_private=bool(bookmark.private),
-                        to_read=bool(bookmark.to_read),
-                        created=bookmark.add_date,
-                    )
-            per_post = (time.perf_counter() - started) / len(sample)
-        finally:
-            delete_user(user)
-        batched = statistics.median(import_times) / parsed
-
-        print()
-        print(f"{'step':<34}{'median':>10} {'bookmarks':>11}")
-        print(median_line("parse only (no database)", parse_times, parsed))
-        print(median_line("import into a fresh user", import_times, parsed, IMPORT_GOAL))
-        print(median_line("import the same file again", again_times, parsed))
-        print(median_line("export", export_times, posts, EXPORT_GOAL))
-        print(
-            f"one post_create per bookmark ({len(sample):,} sampled): "
-            f"{per_post * 1000:.2f} ms each, {per_post * parsed:.0f} s for the file; "
-            f"the batched import is {per_post / batched:.1f}x faster per bookmark"
-        )
+    read, imported = result["Read from the file"], result["Imported"]
+    print(
+        f"import: read {read:,}, imported {imported:,}, skipped {result['Skipped']:,}, "
+        f"duplicates merged {result['duplicates']:,}; again: imported {again['Imported']}, "
+        f"updated {again['Updated']}, unchanged {again['Already up to date']:,}"
+    )
+    urls = exported_urls(exported)
+    same = urls == kept_urls(bookmarks)
+    print(f"export: {len(urls):,} bookmarks, {'the same' if same else 'NOT THE SAME'} URLs")
+    batched = statistics.median(import_times) / read
+    print()
+    print(f"{'step':<34}{'median':>10} {'bookmarks':>11}")
+    print(median_line("import into a fresh user", import_times, read, IMPORT_GOAL))
+    print(median_line("import the same file again", again_times, read))
+    print(median_line("export", export_times, imported, EXPORT_GOAL))
+    print(
+        f"one API posts/add per bookmark ({options.per_post:,} sampled): "
+        f"{per_post * 1000:.2f} ms each, {per_post * read:.0f} s for the file; "
+        f"the batched import is {per_post / batched:.1f}x faster per bookmark"
+    )
     if options.json:
 
         def step(times: list[float], count: int, goal: float | None = None) -> dict:
@@ -272,24 +306,25 @@ def main() -> None:
                 "goal_s": goal,
             }
 
-        result = {
+        figures = {
             "bookmarks": options.bookmarks,
-            "file_mb": round(size / 1e6, 1),
+            "file_mb": round(len(document) / 1e6, 1),
             "runs": options.repeat,
-            "read": result.read,
-            "imported": result.imported,
-            "exported": len(exported),
+            "through": "the import page, the export download and the API, over HTTP (gunicorn)",
+            "read": read,
+            "imported": imported,
+            "exported": len(urls),
             "same_urls": same,
             "steps": {
-                "parse only (no database)": step(parse_times, parsed),
-                "import into a fresh user": step(import_times, parsed, IMPORT_GOAL),
-                "import the same file again": step(again_times, parsed),
-                "export": step(export_times, posts, EXPORT_GOAL),
+                "import into a fresh user": step(import_times, read, IMPORT_GOAL),
+                "import the same file again": step(again_times, read),
+                "export": step(export_times, imported, EXPORT_GOAL),
             },
-            "one_post_create_ms": round(per_post * 1000, 3),
+            "one_by_one": "API `posts/add` call",
+            "one_by_one_ms": round(per_post * 1000, 3),
             "batched_speedup_per_bookmark": round(per_post / batched, 1),
         }
-        options.json.write_text(json.dumps(result, indent=2) + "\n")
+        options.json.write_text(json.dumps(figures, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,110 +1,47 @@
-"""Time kwippy's main pages against whatever data the database holds (a script, not a test).
+"""Time kwippy's main pages over HTTP against a database `seed_demo` filled (a script, not a test).
 
-Build the data first, then run this against the same database:
+Build the data first, then run this against the same database (its environment, as bench/run.py
+gives it, or the development one):
 
     manage.py seed_demo --users 10000 --posts 1000000 --tags 50000
-    python bench/pages.py [--requests 200] [--gunicorn] [--json results.json]
+    python bench/pages.py --people 10000 --tags 50000 [--requests 200] [--json results.json]
 
-Each page is requested in-process through Django's test client (the full middleware, view and
-template stack, without a network hop), or with `--gunicorn` over HTTP from a gunicorn serving the
-same database (2 sync workers, one request at a time), after a warm-up, with varied arguments:
-random people, tags of every frequency, links and search words. It prints the median and 95th
+A gunicorn serves that database (2 sync workers, DEBUG=0) and each page is requested one at a time,
+after a warm-up, with varied arguments: random people, tags of every frequency, and the links,
+people's tags and search words their pages show. `seed_demo` names its people `user0`, `user1`, …
+and its tags `tag0`, `tag1`, …, the low numbers the most used. It prints the median and 95th
 percentile per page, side by side, and the ratio of each to the 100 ms goal; `--json` also writes
 them as data (bench/run.py reads them).
 """
 
 import argparse
-import http.client
+import html
 import json
 import os
 import random
-import secrets
+import re
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-# Production mode: persistent connections, no query log. The key only signs this run's cookies.
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
-import django
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from kwippy.accounts.models import Follow, User  # noqa: E402
-from kwippy.posts.models import Link, Post, UserTag  # noqa: E402
+from bench.site import PORT, SECRET_KEY, Browser, Server, link_ids
 
 GOAL_MS = 100.0
+# What seed_demo gives everyone it makes.
+DEMO_PASSWORD = "kwippy-demo"
+TITLE = re.compile(r'class="post-title" id="post-\d+"><a [^>]*>([^<]*)</a>')
 
 
-class InProcess:
-    """Requests through Django's test client, in this process."""
-
-    def __init__(self, client: Client):
-        self.client = client
-
-    def get(self, path: str) -> tuple[int, str]:
-        response = self.client.get(path)
-        return response.status_code, response.content.decode()
-
-
-class OverHTTP:
-    """Requests to a running server on one kept-alive connection, with the client's cookie."""
-
-    def __init__(self, port: int, client: Client):
-        self.port = port
-        cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
-        self.headers = {"Host": "localhost"}
-        if cookie is not None:
-            self.headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={cookie.value}"
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-
-    def get(self, path: str) -> tuple[int, str]:
-        self.connection.request("GET", path, headers=self.headers)
-        response = self.connection.getresponse()
-        body = response.read().decode()
-        if response.will_close:
-            self.connection.close()
-        return response.status, body
-
-
-def sample_rows(sql: str, k: int) -> list:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [k])
-        return [row[0] if len(row) == 1 else row for row in cursor.fetchall()]
-
-
-def targets(rng: random.Random, n: int) -> dict[str, list[str]]:
-    """Return, per page kind, `n` addresses to request."""
-    usernames = sample_rows(
-        "SELECT username FROM accounts_user WHERE username LIKE 'user%%' "
-        "ORDER BY random() LIMIT %s",
-        n,
-    )
+def targets(rng: random.Random, n: int, people: int, tags: int) -> dict[str, list[str]]:
+    """Return, per page kind, `n` addresses to request that need no page read first."""
+    usernames = [f"user{i}" for i in rng.sample(range(people), min(n, people))]
+    names = [f"tag{i}" for i in range(tags)]
     # Tags of every frequency: the most used, the middle, the rare.
-    tag_rows = sample_rows(
-        "SELECT name, sum(public_count) AS n FROM posts_usertag GROUP BY name "
-        "HAVING sum(public_count) > 0 ORDER BY n DESC LIMIT %s",
-        50_000,
-    )
-    tags = [name for name, _ in tag_rows]
-    thirds = [tags[: len(tags) // 100 or 1], tags[len(tags) // 100 : len(tags) // 3], tags[-1000:]]
+    thirds = [names[1 : tags // 100 + 2], names[tags // 100 : tags // 3], names[-1000:]]
     tag_sample = [rng.choice(thirds[i % 3]) for i in range(n)]
-    links = sample_rows(
-        "SELECT public_id FROM posts_link WHERE public_saves > 0 ORDER BY random() LIMIT %s", n
-    )
-    words = sample_rows(
-        "SELECT split_part(title, ' ', (1 + id %% 3)::int) FROM posts_post "
-        "WHERE NOT is_private ORDER BY random() LIMIT %s",
-        n,
-    )
     return {
         "home (visitor)": ["/"] * n,
         "home (signed in)": ["/"] * n,
@@ -113,89 +50,76 @@ def targets(rng: random.Random, n: int) -> dict[str, list[str]]:
         "person tag": [],
         "tag": [f"/t/{tag}/" for tag in tag_sample],
         "tag a+b": [f"/t/{a}+{b}/" for a, b in zip(tag_sample, reversed(tag_sample), strict=True)],
-        "url": [f"/url/{public_id}/" for public_id in links],
-        "search": [f"/search/?q={word.lower()}" for word in words if word],
+        "url": [],
+        "search": [],
         "popular": ["/popular/"] * n,
-        "_usernames": usernames,
     }
 
 
-def fill_dependent(
-    client: InProcess | OverHTTP, pages: dict[str, list[str]], rng: random.Random, n: int
-):
-    """Add the addresses that come from following links: later pages, a person's tags."""
+def fill_dependent(browser: Browser, pages: dict[str, list[str]], rng: random.Random, n: int):
+    """Add the addresses found by reading pages: later pages, links, people's tags, words."""
     later = []
     for _ in range(max(1, n // 10)):
         path = "/"
         for _ in range(4):
-            body = client.get(path)[1]
+            body = browser.get(path)[1].decode()
             marker = 'rel="next" href="'
             start = body.find(marker)
             if start < 0:
                 break
-            path = body[start + len(marker) : body.index('"', start + len(marker))]
-            path = path.replace("&amp;", "&")
+            path = html.unescape(body[start + len(marker) : body.index('"', start + len(marker))])
         later.append(path)
     pages["home page 5"] = [rng.choice(later) for _ in range(n)]
-    person_tags = []
-    for name in pages["_usernames"][:n]:
-        tag = (
-            UserTag.objects.filter(user__username=name, public_count__gt=0)
-            .values_list("name", flat=True)
-            .first()
-        )
+    links, person_tags, words = set(), [], []
+    for profile in pages["profile"]:
+        page = browser.get(profile)[1]
+        links |= link_ids(page)
+        body = page.decode()
+        tag = re.search(rf'href="({re.escape(profile)}t/[^"]+/)"', body)
         if tag:
-            person_tags.append(f"/u/{name}/t/{tag}/")
+            person_tags.append(html.unescape(tag.group(1)))
+        words += [html.unescape(title).split()[0] for title in TITLE.findall(body)[:3]]
     pages["person tag"] = person_tags
+    pages["url"] = [f"/url/{link}/" for link in rng.sample(sorted(links), min(n, len(links)))]
+    pages["search"] = [f"/search/?q={rng.choice(words).lower()}" for _ in range(n) if words]
 
 
-def timed(client: InProcess | OverHTTP, paths: list[str]) -> list[float]:
+def timed(browser: Browser, paths: list[str]) -> list[float]:
     times = []
     for path in paths:
         start = time.perf_counter()
-        status, _ = client.get(path)
+        status, _ = browser.get(path)
         times.append((time.perf_counter() - start) * 1000)
         if status != 200:
             raise SystemExit(f"{path} answered {status}")
     return times
 
 
-def measure(n: int, seed: int, fetchers) -> dict:
-    """Request every page kind `n` times; return the data's size and each page's timings."""
-    rng = random.Random(seed)
-    sizes = {
-        "posts": Post.objects.count(),
-        "people": User.objects.count(),
-        "links": Link.objects.count(),
-        "distinct tags": UserTag.objects.values("name").distinct().count(),
-        "follows": Follow.objects.count(),
-    }
-    print("data: " + ", ".join(f"{value:,} {name}" for name, value in sizes.items()))
+def measure(args) -> dict:
+    """Request every page kind `n` times; return each page's timings."""
+    rng = random.Random(args.seed)
+    n = args.requests
+    data = {"posts": args.posts, "people": args.people, "distinct tags": args.tags}
+    print("data: " + ", ".join(f"{value:,} {name}" for name, value in data.items() if value))
     # Other work on the machine skews every figure: say how busy it was.
     load_before = os.getloadavg()[0]
     print(f"load average before: {load_before:.2f} on {os.cpu_count()} cores")
 
-    visitor_client = Client(HTTP_HOST="localhost")
-    member_client = Client(HTTP_HOST="localhost")
-    busy = (Follow.objects.values("follower").order_by("follower").first() or {"follower": None})[
-        "follower"
-    ]
-    if busy is not None:
-        member_client.force_login(User.objects.get(pk=busy))
-    visitor, member = fetchers(visitor_client), fetchers(member_client)
-
-    pages = targets(rng, n)
+    visitor, member = Browser(PORT), Browser(PORT)
+    # user0 came first: following twenty people, the fullest home page.
+    if not member.sign_in("user0", DEMO_PASSWORD):
+        raise SystemExit("user0 could not sign in: is this a seed_demo database?")
+    pages = targets(rng, n, args.people, args.tags)
     fill_dependent(visitor, pages, rng, n)
-    pages.pop("_usernames")
 
     figures = {}
     print(f"{'page':<18} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p95/goal':>9}")
     for name, paths in pages.items():
         if not paths:
             continue
-        client = member if name == "home (signed in)" else visitor
-        timed(client, paths[: max(5, n // 10)])  # warm-up: connections, templates, caches
-        times = sorted(timed(client, paths))
+        browser = member if name == "home (signed in)" else visitor
+        timed(browser, paths[: max(5, n // 10)])  # warm-up: connections, templates, caches
+        times = sorted(timed(browser, paths))
         p50 = statistics.median(times)
         p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
         figures[name] = {
@@ -212,36 +136,28 @@ def measure(n: int, seed: int, fetchers) -> dict:
     load_after = os.getloadavg()[0]
     print(f"load average after: {load_after:.2f}")
     return {
-        "data": sizes,
+        "data": {name: value for name, value in data.items() if value},
         "goal_ms": GOAL_MS,
         "load_average_before": round(load_before, 2),
         "load_average_after": round(load_after, 2),
         "pages": figures,
+        "served_by": "gunicorn, 2 sync workers",
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, required=True, help="seed_demo --users")
+    parser.add_argument("--tags", type=int, required=True, help="seed_demo --tags")
+    parser.add_argument("--posts", type=int, help="seed_demo --posts (only reported)")
     parser.add_argument("--requests", type=int, default=200, help="requests per page kind")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--gunicorn", action="store_true", help="request over HTTP from gunicorn")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    server = None
-    if args.gunicorn:
-        from bench.basic_auth import PORT, _start_gunicorn
-
-        server = _start_gunicorn(dict(os.environ), ready_path="/healthz")
-        fetchers = lambda client: OverHTTP(PORT, client)  # noqa: E731
-    else:
-        fetchers = InProcess
-    try:
-        result = measure(args.requests, args.seed, fetchers)
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=10)
-    result["served_by"] = "gunicorn, 2 sync workers" if args.gunicorn else "in-process test client"
+    # Production mode: persistent connections, hashed static names, no query log.
+    env = {"DEBUG": "0", "SECRET_KEY": SECRET_KEY, **os.environ}
+    with Server(env, PORT):
+        result = measure(args)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
 

@@ -14,18 +14,19 @@ Runs, against gunicorn (DEBUG=0) and the real PostgreSQL and memcached of the pr
 
 `--quick` runs the same with small sizes and few rounds (10k posts, 10,000 bookmarks), in a few
 minutes. Every benchmark works in databases of its own on the profile's cluster, never in the
-site's data: `kwippy_bench`, and `kwippy_bench_pages_<size>` seeded once by `seed_demo` and kept
-for later runs (a million posts takes minutes to build). The feed benchmark empties the profile's
-object cache. Each benchmark writes its figures as JSON; this script gathers them with the
-machine's facts into bench/results/<date>-<quick|full>.json and rewrites docs/performance.md
-from the newest quick and full results.
+site's data: `kwippy_bench` (bench/site.py), `kwippy_bench_import` (built for each run), and
+`kwippy_bench_pages_<size>` seeded once by `seed_demo` and kept for later runs (a million posts
+takes minutes to build). None imports kwippy: they set their data up through `manage.py` and the
+site's pages, and measure over HTTP. The feed benchmark empties the profile's object cache. Each
+benchmark writes its figures as JSON; this script gathers them with the machine's facts into
+bench/results/latest-<quick|full>.json, replacing the last run of its kind, and rewrites
+docs/performance.md from the latest quick and full results.
 """
 
 import argparse
 import json
 import os
 import platform
-import secrets
 import shlex
 import shutil
 import subprocess
@@ -38,7 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import report  # noqa: E402
+from bench import report, site  # noqa: E402
+from bench.site import say  # noqa: E402
 from config.local_services import profile  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -61,10 +63,6 @@ PLANS = {
         "import_export": ["--bookmarks", "100000", "--repeat", "3", "--per-post", "1000"],
     },
 }
-
-
-def say(message: str) -> None:
-    print(f"bench: {message}", file=sys.stderr, flush=True)
 
 
 def machine() -> dict:
@@ -101,19 +99,6 @@ def git_commit() -> str | None:
     return result.stdout.strip() or None
 
 
-def environment(services, database: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        "DATABASE_URL": services.database_url.rsplit("/", 1)[0] + f"/{database}",
-        "OBJECT_CACHE_URL": services.object_cache_url,
-        "SESSION_CACHE_URL": services.session_cache_url,
-    }
-
-
 def run(command: list[str], env: dict[str, str], what: str) -> None:
     """Run a step with its output shown as it comes; stop the whole run if it fails."""
     result = subprocess.run([sys.executable, *command], cwd=ROOT, env=env, check=False)
@@ -121,73 +106,32 @@ def run(command: list[str], env: dict[str, str], what: str) -> None:
         sys.exit(f"bench: {what} failed (exit {result.returncode}); no results written")
 
 
-def postgres(services, sql: str, params: tuple = ()) -> list[tuple]:
-    import psycopg
-
-    url = services.database_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-        cursor = conn.execute(sql, params)
-        return cursor.fetchall() if cursor.description else []
-
-
-def pages_database(services, size: int) -> dict[str, str]:
+def pages_database(services, size: int, people: int, tags: int) -> dict[str, str]:
     """Return the environment of a database holding `size` posts, building it when needed."""
     name = f"kwippy_bench_pages_{size}"
-    env = environment(services, name)
-    exists = postgres(services, "SELECT 1 FROM pg_database WHERE datname = %s", (name,))
-    if exists:
-        count = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import django; django.setup(); "
-                "from kwippy.posts.models import Post; print(Post.objects.count())",
-            ],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip()
-        if count == str(size):
-            say(f"{name}: {size:,} posts already there, kept")
-            return env
-        say(f"{name}: holds {count or 'nothing usable'}, building it again")
-        postgres(services, f'DROP DATABASE "{name}" WITH (FORCE)')
-    postgres(services, f'CREATE DATABASE "{name}"')
+    env = site.environment(services, name, "config.settings")
+    label = json.dumps({"seed_demo": {"users": people, "posts": size, "tags": tags}})
+    if site.database_label(services, name) == label:
+        say(f"{name}: {size:,} posts already there, kept")
+        return env
+    site.database_create(services, name)
     run(["manage.py", "migrate", "--noinput", "-v0"], env, f"migrating {name}")
-    # A million posts, ten thousand people, fifty thousand tags; smaller sets in proportion.
-    people, tags = max(10, size // 100), max(100, size // 20)
     say(f"{name}: seeding {size:,} posts, {people:,} people, {tags:,} tags")
-    run(
-        [
-            "manage.py",
-            "seed_demo",
-            "--users",
-            str(people),
-            "--posts",
-            str(size),
-            "--tags",
-            str(tags),
-        ],
-        env,
-        f"seeding {name}",
-    )
+    seed = ["--users", str(people), "--posts", str(size), "--tags", str(tags)]
+    run(["manage.py", "seed_demo", *seed], env, f"seeding {name}")
+    site.database_label_set(services, name, label)
     return env
 
 
 def benchmarks(plan: dict, args, services, scratch: Path) -> list[tuple[str, object]]:
     """Return the steps of the run: a name and a function that returns its figures."""
     profile_args = ["--profile", args.profile]
-    bench_env = environment(services, "kwippy_bench")
+    # The scripts set their databases up themselves; this only runs them.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
 
-    def script(name: str, extra: list[str], env=None) -> dict:
+    def script(name: str, extra: list[str]) -> dict:
         output = scratch / f"{name}.json"
-        run(
-            [f"bench/{name}.py", *profile_args, *extra, "--json", str(output)],
-            env or bench_env,
-            name,
-        )
+        run([f"bench/{name}.py", *profile_args, *extra, "--json", str(output)], env, name)
         return json.loads(output.read_text())
 
     def sessions() -> dict:
@@ -200,32 +144,20 @@ def benchmarks(plan: dict, args, services, scratch: Path) -> list[tuple[str, obj
     def pages() -> dict:
         by_size = {}
         for size in plan["page_sizes"]:
-            env = pages_database(services, size)
+            # A million posts, ten thousand people, fifty thousand tags; smaller sets in proportion.
+            people, tags = max(10, size // 100), max(100, size // 20)
+            pages_env = pages_database(services, size, people, tags)
             output = scratch / f"pages-{size}.json"
             say(f"pages at {size:,} posts: {plan['page_requests']} requests per page")
-            run(
-                [
-                    "bench/pages.py",
-                    "--gunicorn",
-                    "--requests",
-                    str(plan["page_requests"]),
-                    "--json",
-                    str(output),
-                ],
-                env,
-                f"pages at {size:,} posts",
-            )
+            data = ["--people", str(people), "--tags", str(tags), "--posts", str(size)]
+            requests = ["--requests", str(plan["page_requests"])]
+            command = ["bench/pages.py", *data, *requests, "--json", str(output)]
+            run(command, pages_env, f"pages at {size:,} posts")
             by_size[str(size)] = json.loads(output.read_text())
         return {"sizes": by_size, "growth": report.growth(by_size)}
 
     def import_export() -> dict:
-        output = scratch / "import_export.json"
-        run(
-            ["bench/import_export.py", *plan["import_export"], "--json", str(output)],
-            bench_env,
-            "import_export",
-        )
-        return json.loads(output.read_text())
+        return script("import_export", plan["import_export"])
 
     return [
         ("session_engines", sessions),
@@ -256,10 +188,9 @@ def main() -> None:
         "benchmarks": {},
     }
     say(f"{kind} run on {result['machine']['cores']} cores, load {load_average()[0]}")
-    bench_env = environment(services, "kwippy_bench")
     # DEBUG=0 serves hashed static file names: the manifest must exist, even on a fresh clone.
-    run(["manage.py", "collectstatic", "--noinput", "-v0"], bench_env, "collectstatic")
-    postgres_version = postgres(services, "SHOW server_version")[0][0]
+    site.manage(site.environment(services, site.DATABASE), "collectstatic", "--noinput", "-v0")
+    postgres_version = site.postgres(services, "SHOW server_version")[0][0]
     result["machine"]["postgresql"] = postgres_version
     with tempfile.TemporaryDirectory() as scratch:
         steps = benchmarks(plan, args, services, Path(scratch))
@@ -275,7 +206,8 @@ def main() -> None:
     result["seconds_taken"] = round((datetime.now(UTC) - started).total_seconds(), 1)
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{started.strftime('%Y-%m-%dT%H%M%SZ')}-{kind}.json"
+    # Each run replaces the last of its kind: docs/performance.md is the record, git the history.
+    path = report.latest(RESULTS, kind)
     path.write_text(json.dumps(result, indent=2) + "\n")
     DOCUMENT.write_text(report.document(RESULTS))
     say(f"results: {path.relative_to(ROOT)}; table: {DOCUMENT.relative_to(ROOT)}")

@@ -12,138 +12,51 @@ cookie; rounds alternate between them so drift hits all alike. Prints the median
 second of each and its ratio to `db`.
 
 Needs the local services (`scripts/services up`; `--profile test` for the test ones) and `wrk`
-(Debian: `apt-get install wrk`). It works in its own database, `kwippy_bench`, on that PostgreSQL.
+(Debian: `apt-get install wrk`). It works in the benchmarks' database (bench/site.py), where alice
+follows bob, and signs alice in through each engine's own login form.
 `--json` also writes the figures as data (bench/run.py reads them).
 """
 
 import argparse
 import json
-import os
 import re
-import secrets
 import shutil
 import statistics
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import site  # noqa: E402
 from config.local_services import profile  # noqa: E402
 
 ENGINES = ["db", "kwippy", "cache", "cached_db", "signed_cookies", "none"]
 PAGES = {"minimal": "/bench/minimal/", "home": "/"}
 # Shifted like every other port, so that two checkouts can bench side by side.
-BASE_PORT = 18700 + int(os.environ.get("KWIPPY_PORT_OFFSET") or 0)
-DATABASE = "kwippy_bench"
-SETUP_CODE = """
-import django
-django.setup()
-from django.conf import settings
-from django.test import Client
-from kwippy.accounts.models import Follow, User
-from kwippy.posts import services
-
-alice = User.objects.filter(username="alice").first()
-if alice is None:
-    alice = User.objects.create_user("alice", "alice@example.com", "bench-password")
-    bob = User.objects.create_user("bob", "bob@example.com", "bench-password", display_name="Bob")
-    Follow.objects.create(follower=alice, followee=bob)
-    for n in range(30):
-        services.post_create(
-            user=alice if n % 2 else bob,
-            url=f"https://example.com/articles/{n}",
-            title=f"An article worth keeping, number {n}",
-            description="A short note about why this link matters. " * 2,
-            tags=["bench", f"topic{n % 7}", "reading"],
-        )
-client = Client()
-client.force_login(alice)
-print(client.cookies[settings.SESSION_COOKIE_NAME].value)
-"""
+BASE_PORT = site.shifted(18700)
 
 
-def say(message: str) -> None:
-    print(f"bench: {message}", file=sys.stderr, flush=True)
-
-
-def environment(args) -> dict[str, str]:
-    services = profile(args.profile)
-    database_url = services.database_url.rsplit("/", 1)[0] + f"/{DATABASE}"
-    return {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "bench.sessions_settings",
-        "DATABASE_URL": database_url,
-        "OBJECT_CACHE_URL": services.object_cache_url,
-        "SESSION_CACHE_URL": services.session_cache_url,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
-
-
-def create_database(args) -> None:
-    import psycopg
-
-    services = profile(args.profile)
-    with psycopg.connect(services.database_url, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]
-        ).fetchone()
-        if not exists:
-            connection.execute(f"CREATE DATABASE {DATABASE}")
-
-
-def run_django(env: dict, engine: str, what: str, *command: str) -> str:
-    result = subprocess.run(
-        [sys.executable, *command],
-        cwd=ROOT,
-        env={**env, "KWIPPY_BENCH_ENGINE": engine},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        sys.exit(f"bench: {what} failed for {engine}:\n{result.stderr}")
-    return result.stdout.strip()
-
-
-def start_gunicorn(env: dict, engine: str, port: int, workers: int) -> subprocess.Popen:
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "config.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-    ]
-    env = {**env, "KWIPPY_BENCH_ENGINE": engine}
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+def environment(args, engine: str) -> dict[str, str]:
+    env = site.environment(profile(args.profile), site.DATABASE, "bench.sessions_settings")
+    return {**env, "KWIPPY_BENCH_ENGINE": engine, "ALLOWED_HOSTS": "127.0.0.1"}
 
 
 def fetch(port: int, path: str, cookie: str) -> tuple[int, str]:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
+    browser = site.Browser(port)
     if cookie:
-        request.add_header("Cookie", f"sessionid={cookie}")
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status, response.read().decode()
-    except OSError as error:
-        return getattr(error, "code", 0), ""
+        browser.cookies["sessionid"] = cookie
+    status, body = browser.get(path)
+    return status, body.decode()
 
 
-def wait_until_serving(port: int, cookie: str) -> None:
-    deadline = time.monotonic() + 30
-    while fetch(port, PAGES["minimal"], cookie)[0] != 200:
-        if time.monotonic() > deadline:
-            sys.exit(f"bench: gunicorn on port {port} did not answer")
-        time.sleep(0.2)
+def sign_in(port: int) -> str:
+    """Sign alice in through the login form of this engine's site; return her session cookie."""
+    browser = site.Browser(port)
+    if not browser.sign_in("alice", site.PASSWORD):
+        sys.exit(f"bench: alice could not sign in on port {port}")
+    return browser.cookies["sessionid"]
 
 
 def wrk(port: int, path: str, cookie: str, seconds: float, connections: int) -> float:
@@ -166,25 +79,22 @@ def measure(args) -> dict:
     if not shutil.which("wrk"):
         sys.exit("bench: needs wrk (Debian: apt-get install wrk)")
 
-    env = environment(args)
-    create_database(args)
-    run_django(env, "db", "migrate", "manage.py", "migrate", "--noinput", "-v0")
-    cookies = {
-        engine: run_django(env, engine, "sign-in", "-c", SETUP_CODE)
-        for engine in engines
-        if engine != "none"
-    }
-    cookies["none"] = ""
+    # The benchmarks' data, and the table of Django's `db` engine (only these settings install it).
+    site.bench_database(profile(args.profile))
+    site.manage(environment(args, "db"), "migrate", "--noinput")
 
-    servers = {}
+    servers: dict[str, tuple[int, site.Server]] = {}
+    cookies: dict[str, str] = {}
     try:
         for offset, engine in enumerate(engines):
+            port = BASE_PORT + offset
             servers[engine] = (
-                BASE_PORT + offset,
-                start_gunicorn(env, engine, BASE_PORT + offset, args.workers),
+                port,
+                site.Server(environment(args, engine), port, workers=args.workers),
             )
+            servers[engine][1].start(ready_path=PAGES["minimal"])
+            cookies[engine] = "" if engine == "none" else sign_in(port)
         for engine, (port, _) in servers.items():
-            wait_until_serving(port, cookies[engine])
             status, body = fetch(port, PAGES["minimal"], cookies[engine])
             expected = "hello nobody" if engine == "none" else "hello alice"
             if body.strip() != expected:
@@ -203,7 +113,7 @@ def measure(args) -> dict:
             (engine, page): [] for page, page_engines in runs.items() for engine in page_engines
         }
         for round_number in range(args.rounds):
-            say(f"round {round_number + 1} of {args.rounds}")
+            site.say(f"round {round_number + 1} of {args.rounds}")
             # Each page's engines back to back, in a rotating order: a change in the machine's
             # load meets them all alike, and each round's ratios compare neighbours in time.
             for page, page_engines in runs.items():
@@ -213,16 +123,14 @@ def measure(args) -> dict:
                     rate = wrk(port, PAGES[page], cookies[engine], args.seconds, args.connections)
                     results[(engine, page)].append(rate)
                     if args.verbose:
-                        say(f"{engine:<16}{page:<10}{rate:8.0f}")
+                        site.say(f"{engine:<16}{page:<10}{rate:8.0f}")
         for engine, (port, _) in servers.items():
             expected = "hello nobody" if engine == "none" else "hello alice"
             if fetch(port, PAGES["minimal"], cookies[engine])[1].strip() != expected:
                 sys.exit(f"bench: {engine} lost its session during the run; figures discarded")
     finally:
-        for _, process in servers.values():
-            process.terminate()
-        for _, process in servers.values():
-            process.wait(timeout=30)
+        for _, server in servers.values():
+            server.stop()
 
     figures: dict[str, dict] = {}
     for engine in engines:

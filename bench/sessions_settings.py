@@ -4,19 +4,21 @@
 `signed_cookies`) run as Django ships them: its SessionMiddleware, its ModelBackend (a query for the
 user on every request) and, for the cache engines, its PyMemcacheCache on the session memcached.
 `none` has no session, authentication or messages at all. Every variant keeps the persistent
-database connections of DEBUG=0.
+database connections of DEBUG=0. Only here is `django.contrib.sessions` installed: the `db` engine
+needs its table, which the site itself has no use for.
 """
 
 import os
 
 from config.settings import *  # noqa: F403
-from config.settings import CACHES, MIDDLEWARE
+from config.settings import CACHES, INSTALLED_APPS, MIDDLEWARE
 
 ENGINE = os.environ["KWIPPY_BENCH_ENGINE"]
 DJANGO_ENGINES = ("db", "cache", "cached_db", "signed_cookies")
 OURS = "kwippy.sessions.middleware.SessionMiddleware"
 
 ROOT_URLCONF = "bench.sessions_urls"
+INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.sessions"]
 
 if ENGINE in DJANGO_ENGINES:
     SESSION_ENGINE = f"django.contrib.sessions.backends.{ENGINE}"

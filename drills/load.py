@@ -13,20 +13,22 @@ the clients against 127.0.0.1 only, each in its own thread, for a bounded time:
 A small client of our own rather than locust: every request is kept with its start time, which the
 fault drills (drills/run.py) need to tell errors during a fault from errors after it, and it needs
 no new dependency. A request counts as an error when it fails to connect or read, answers 5xx or
-anything but what its step expects, or shows a signed-in client as signed out.
+anything but what its step expects, or shows a signed-in client as signed out. Like the
+benchmarks, it imports nothing of kwippy's: the data is made through the site's pages and
+`manage.py` (bench/site.py), once, and kept for later runs.
 """
 
 import argparse
-import http.client
 import itertools
+import json
 import random
-import re
 import statistics
 import threading
 import time
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from urllib.parse import urlencode
+
+from bench.site import Browser, basic_authorization, bookmark_add, follow, link_ids, manage
 
 PASSWORD = "a drill password, long enough"
 # gunicorn's own worker timeout: an answer it would still send is slow, not failed.
@@ -34,9 +36,12 @@ TIMEOUT = 30.0
 MIX = {"anonymous": 0.4, "member": 0.3, "poster": 0.1, "feed": 0.2}
 TAGS = ["python", "web", "databases", "reading", "design", "caching", "ops", "music"]
 WORDS = ["article", "notes", "caching", "python", "design"]
-CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 SIGNED_IN = b">Sign out</button>"
 SIGN_IN_PATH = "/accounts/login/"
+MEMBERS = [f"member{i}" for i in range(30)]
+READERS = [f"reader{i}" for i in range(5)]
+# Change it when the data `seed` makes changes: the next run then builds the database again.
+DATA_LABEL = json.dumps({"drills data": 2})
 
 
 @dataclass
@@ -68,42 +73,6 @@ class Site:
     run: str = field(default_factory=lambda: f"{int(time.time())}")
 
 
-class Browser:
-    """One client: its own cookies, one connection per request (gunicorn's sync workers close)."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(
-        self, method: str, path: str, form: dict | None = None, headers: dict | None = None
-    ) -> tuple[int, dict[str, str], bytes, str]:
-        headers = dict(headers or {})
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = f"http://127.0.0.1:{self.port}"
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            content = response.read()
-        except (OSError, http.client.HTTPException) as error:
-            return 0, {}, b"", type(error).__name__
-        finally:
-            conn.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                if morsel["max-age"] == "0" or not morsel.value:
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
-        return response.status, dict(response.headers), content, ""
-
-
 class Client(threading.Thread):
     """A thread that plays one persona until the deadline, recording every request."""
 
@@ -111,7 +80,7 @@ class Client(threading.Thread):
         super().__init__(daemon=True, name=f"{persona}-{number}")
         self.persona, self.number, self.site = persona, number, site
         self.clock, self.deadline, self.record = clock, deadline, record
-        self.browser = Browser(site.port)
+        self.browser = Browser(site.port, timeout=TIMEOUT)
         self.rng = random.Random(f"{persona}{number}")
         # Members and posters each use their own accounts (posters from the end of the list).
         index = number if persona != "poster" else len(site.members) - 1 - number
@@ -122,7 +91,11 @@ class Client(threading.Thread):
 
     def fetch(self, step, method, path, expect=(200,), form=None, headers=None, signed_in=False):
         started = self.clock()
-        status, response_headers, body, detail = self.browser.request(method, path, form, headers)
+        if form is None:
+            answer = self.browser.request(method, path, None, headers)
+        else:
+            answer = self.browser.post(path, form)
+        status, response_headers, body, detail = answer
         # Signed out shows as an anonymous page, or as a redirect to the sign-in page.
         signed_out = signed_in and (
             (status == 200 and SIGNED_IN not in body)
@@ -140,11 +113,11 @@ class Client(threading.Thread):
 
     def sign_in(self) -> bool:
         status, _, body = self.fetch("sign-in form", "GET", "/accounts/login/")
-        token = CSRF_FIELD.search(body)
+        token = self.browser.csrf_token(body)
         if status != 200 or token is None:
             return False
         form = {
-            "csrfmiddlewaretoken": token.group(1).decode(),
+            "csrfmiddlewaretoken": token,
             "username": self.username,
             "password": self.password,
         }
@@ -186,12 +159,12 @@ class Client(threading.Thread):
 
     def step_poster(self) -> None:
         status, _, body = self.fetch("add form", "GET", "/add/", signed_in=True)
-        token = CSRF_FIELD.search(body)
+        token = self.browser.csrf_token(body)
         if status != 200 or token is None:
             return
         url = f"https://drills.example.com/{self.site.run}/{self.number}/{next(_serial)}"
         form = {
-            "csrfmiddlewaretoken": token.group(1).decode(),
+            "csrfmiddlewaretoken": token,
             "url": url,
             "title": f"A drill bookmark {url.rsplit('/', 1)[1]}",
             "description": "Saved while the fault drills ran.",
@@ -203,8 +176,6 @@ class Client(threading.Thread):
             self.acknowledged.append(url)
 
     def step_feed(self) -> None:
-        from kwippy.auth.basic import basic_authorization
-
         username = list(self.site.readers)[self.number % len(self.site.readers)]
         auth = basic_authorization(username, self.site.readers[username])
         path = self.rng.choice(["/feeds/private/", "/feeds/network/"])
@@ -315,57 +286,46 @@ def summary_lines(summary: Summary) -> list[str]:
     return lines
 
 
-def seed(stack) -> Site:
-    """Fill the drills' database once; return what the clients need, with fresh app passwords."""
-    import os
+def seed(stack, *, kept: bool) -> Site:
+    """Fill the drills' database through the site unless `kept`; return what the clients need.
 
-    os.environ.update(stack.env)
-    import django
-
-    django.setup()
-    from django.contrib.auth.hashers import make_password
-
-    from kwippy.accounts.models import Follow, User
-    from kwippy.auth.models import AppPassword
-    from kwippy.auth.services import app_password_create
-    from kwippy.posts.models import Link
-    from kwippy.posts.services import post_create
-
-    members = [f"member{i}" for i in range(30)]
-    readers = [f"reader{i}" for i in range(5)]
-    if not User.objects.filter(username="member0").exists():
-        # One hash for all: the production hasher takes a good part of a second per password.
-        hashed = make_password(PASSWORD)
-        User.objects.bulk_create(
-            User(username=name, email=f"{name}@example.com", password=hashed)
-            for name in members + readers
-        )
-        people = list(User.objects.filter(username__in=members + readers))
+    Thirty members and five readers, each following five others, and 400 posts, a fifth of them
+    private. Every run gives the readers fresh app passwords.
+    """
+    if not kept:
+        print("load: filling the database through the site (a minute or two)")
         rng = random.Random(9)
-        Follow.objects.bulk_create(
-            Follow(follower=a, followee=b) for a in people for b in rng.sample(people, 5) if a != b
-        )
+        people = {}
+        for name in MEMBERS + READERS:
+            people[name] = Browser(stack.port)
+            people[name].sign_up(name, PASSWORD)
+        for name, browser in people.items():
+            for other in rng.sample(list(people), 5):
+                if other != name:
+                    follow(browser, other)
+        names = list(people)
         for i in range(400):
-            post_create(
-                user=people[i % len(people)],
-                url=f"https://example.com/{rng.choice(WORDS)}/{i}",
-                title=f"An {rng.choice(WORDS)} worth reading, number {i}",
-                description="Notes on python, caching and design. " * 2,
-                tags=rng.sample(TAGS, 3),
-                is_private=i % 5 == 0,
-            )
-    secrets = {}
-    for name in readers:
-        user = User.objects.get(username=name)
-        AppPassword.objects.filter(user=user).delete()
-        secrets[name] = app_password_create(user=user, name="drills feed reader")[1]
-    # A link's page answers 404 when nobody saved it publicly.
-    links = list(
-        Link.objects.filter(posts__is_private=False)
-        .distinct()
-        .values_list("public_id", flat=True)[:200]
-    )
-    return Site(port=stack.port, members=members, readers=secrets, links=links)
+            fields = {
+                "url": f"https://example.com/{rng.choice(WORDS)}/{i}",
+                "title": f"An {rng.choice(WORDS)} worth reading, number {i}",
+                "description": "Notes on python, caching and design. " * 2,
+                "tags": " ".join(rng.sample(TAGS, 3)),
+            }
+            if i % 5 == 0:
+                fields["is_private"] = "on"
+            bookmark_add(people[names[i % len(names)]], **fields)
+        stack.label(DATA_LABEL)
+    readers = {
+        name: manage(
+            stack.env, "create_app_password", "--user", name, "drills feed reader", "--replace"
+        ).strip()
+        for name in READERS
+    }
+    # A link's page answers 404 when nobody saved it publicly: take the links pages show.
+    browser, links = Browser(stack.port), set()
+    for path in ["/", *(f"/t/{tag}/" for tag in TAGS), *(f"/u/{name}/" for name in MEMBERS)]:
+        links |= link_ids(browser.get(path)[1])
+    return Site(port=stack.port, members=MEMBERS, readers=readers, links=sorted(links)[:200])
 
 
 def main() -> None:
@@ -377,10 +337,10 @@ def main() -> None:
 
     stack = Stack()
     stack.services_up()
-    stack.prepare()
-    site = seed(stack)
+    kept = stack.prepare(DATA_LABEL)
     try:
         stack.gunicorn_start()
+        site = seed(stack, kept=kept)
         print(f"load: {args.clients} clients for {args.seconds:g} s on 127.0.0.1:{stack.port}")
         run = LoadRun(site, args.clients, args.seconds)
         run.start()

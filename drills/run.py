@@ -25,8 +25,10 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bench.site import Browser, exported_urls, manage
 from drills.load import (
-    Browser,
+    DATA_LABEL,
+    TIMEOUT,
     Client,
     LoadRun,
     Sample,
@@ -196,7 +198,7 @@ class Prober(threading.Thread):
     def run(self) -> None:
         while self.clock() < self.until:
             client = Client("probe", 0, self.site, self.clock, self.until, self.samples.append)
-            client.browser = Browser(self.site.port)
+            client.browser = Browser(self.site.port, timeout=TIMEOUT)
             client.username = PROBE_ACCOUNT
             client.sign_in()
             time.sleep(PROBE_EVERY)
@@ -258,7 +260,7 @@ def drill_postgres(stack, site, seconds):
         stopped=stopped,
         started=started,
         acknowledged=acknowledged,
-        stored=_stored_urls(acknowledged),
+        stored=_stored_urls(stack, run),
     )
     return run, verdict
 
@@ -281,21 +283,13 @@ def drill_worker(stack, site, seconds):
     return run, judge_worker(run.samples, killed=killed, replaced=replaced)
 
 
-def _stored_urls(urls: list[str]) -> set[str]:
-    """Return which of these bookmark addresses the database holds."""
-    from django.db import connection
-
-    from kwippy.posts.models import Post
-
-    connection.close()  # the driver's own connection died with the restart
+def _stored_urls(stack, run: LoadRun) -> set[str]:
+    """Return which of the bookmarks the site acknowledged its posters' exports hold."""
+    posters = {client.username for client in run.threads if client.persona == "poster"}
     stored = set()
-    for start in range(0, len(urls), 500):
-        stored.update(
-            Post.objects.filter(link__url__in=urls[start : start + 500]).values_list(
-                "link__url", flat=True
-            )
-        )
-    return stored
+    for username in posters:
+        stored |= exported_urls(manage(stack.env, "export_bookmarks", "--user", username).encode())
+    return stored & set(run.acknowledged())
 
 
 DRILLS = {
@@ -319,11 +313,11 @@ def main() -> None:
     )
     stack = Stack()
     stack.services_up()
-    stack.prepare()
-    site = seed(stack)
+    kept = stack.prepare(DATA_LABEL)
     verdicts = []
     try:
         stack.gunicorn_start()
+        site = seed(stack, kept=kept)
         for name in args.only or list(DRILLS):
             # Every drill starts from a whole stack, whatever the one before it left.
             stack.memcached_start()

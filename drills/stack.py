@@ -3,11 +3,13 @@
 The services are those of `scripts/services --profile drills`: their own ports and their own
 PostgreSQL cluster under var/drills/, never the development or test ones, so a drill may kill and
 restart them freely. They are driven through that script's own functions, one service at a time.
-The environment and the database come from the benchmarks' helpers (bench/basic_auth.py).
+The environment and the database come from the benchmarks' helpers (bench/site.py), which drive
+kwippy through `manage.py` and HTTP only.
 
 Gunicorn is started here rather than with the benchmarks' helper, because the drills need what it
-does not give: its log in a file (a pipe nobody reads fills up under a fault and blocks the
-server), several workers, and their process ids, to kill one.
+does not give: gunicorn's own worker timeout (drills/load.py counts on it), its log in a file (a
+pipe nobody reads fills up under a fault and blocks the server), all its workers up before the
+load starts, and their process ids, to kill one.
 """
 
 import importlib.machinery
@@ -21,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from bench.basic_auth import _create_database, _environment  # noqa: E402
+from bench import site  # noqa: E402
 from config.local_services import profile  # noqa: E402
 
 # Shifted like every other port, so that two checkouts can run the drills side by side; below
@@ -29,6 +31,7 @@ from config.local_services import profile  # noqa: E402
 PORT = 28600 + int(os.environ.get("KWIPPY_PORT_OFFSET") or 0)
 WORKERS = 4
 VAR = ROOT / "var" / "drills"
+DATABASE = "kwippy_drills"
 
 
 def _services_script():
@@ -50,7 +53,7 @@ class Stack:
         self.script = _services_script()
         self.workers = workers
         self.port = port
-        self.env = _environment(self.services, "config.settings")
+        self.env = site.environment(self.services, DATABASE, "config.settings")
         self.gunicorn: subprocess.Popen | None = None
 
     # Services ------------------------------------------------------------------------------
@@ -91,13 +94,21 @@ class Stack:
 
     # The site ------------------------------------------------------------------------------
 
-    def prepare(self) -> None:
-        """Create and migrate the database, collect static files (idempotent)."""
-        _create_database(self.services)
-        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-            subprocess.run(
-                [sys.executable, "manage.py", *command, "-v0"], cwd=ROOT, env=self.env, check=True
-            )
+    def prepare(self, label: str) -> bool:
+        """Migrate the database and collect static files; return whether it holds `label`'s data.
+
+        A database labelled otherwise (or not at all) is built afresh: see `label`.
+        """
+        kept = site.database_label(self.services, DATABASE) == label
+        if not kept:
+            site.database_create(self.services, DATABASE)
+        site.manage(self.env, "migrate", "--noinput")
+        site.manage(self.env, "collectstatic", "--noinput")
+        return kept
+
+    def label(self, label: str) -> None:
+        """Say that the database now holds `label`'s data, for the next run to keep."""
+        site.database_label_set(self.services, DATABASE, label)
 
     def gunicorn_start(self) -> None:
         VAR.mkdir(parents=True, exist_ok=True)

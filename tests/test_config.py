@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -180,3 +181,9 @@ def test_site_url_keeps_scheme_host_port_and_path_without_trailing_slash():
 def test_site_url_that_is_no_http_address_is_refused(url):
     with pytest.raises(ConfigError, match=r"^X must look like"):
         parse_site_url("X", url)
+
+
+@pytest.mark.django_db
+def test_the_site_has_no_django_session_table():
+    # Sessions live in memcached; only the session benchmark's settings install Django's app.
+    assert "django_session" not in connection.introspection.table_names()

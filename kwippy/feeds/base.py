@@ -259,7 +259,7 @@ class PostsFeed(Feed):
         self, request: HttpRequest, scope: FeedScope, version: str, *, cache_it: bool
     ) -> HttpResponse:
         """Return the feed's document, from the object cache for public feeds when it is there."""
-        cache_it = cache_it and not self.private
+        cache_it = cache_it and not self.private and not settings.KWIPPY_FEEDS_BYPASS_CACHE
         key = f"feeds:document:{version}"
         if cache_it:
             cached = cache.get(key)

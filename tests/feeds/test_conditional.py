@@ -248,6 +248,16 @@ def test_a_public_feed_is_served_from_the_object_cache_until_it_changes(
     assert "Fresh" in titles(client.get("/feeds/recent/"))
 
 
+def test_the_benchmark_setting_builds_a_public_feed_on_every_poll(
+    client, posts, settings, django_assert_num_queries
+):
+    settings.KWIPPY_FEEDS_BYPASS_CACHE = True
+    first = client.get("/feeds/recent/")
+    with django_assert_num_queries(2):  # the stamp, and the posts again
+        again = client.get("/feeds/recent/")
+    assert again.content == first.content
+
+
 def test_the_cached_document_is_kept_per_count_and_format_and_shared_by_hosts(
     client, posts, django_assert_num_queries
 ):
