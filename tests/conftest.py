@@ -3,10 +3,16 @@ import os
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
 
 from kwippy.accounts.models import User
 
 PASSWORD = "correct horse battery staple"
+
+# No test asserts a time, Hypothesis's per-example deadline included: on a busy machine it
+# measures the machine, not the code. Speed lives in bench/.
+hypothesis_settings.register_profile("kwippy", deadline=None)
+hypothesis_settings.load_profile("kwippy")
 
 
 def pytest_configure(config):
