@@ -25,12 +25,13 @@ test: $(STAMP)
 	$(SERVICES) up --profile test
 	$(SERVICES) tools
 	$(PY) -m pytest
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(MAKE) lint
 
+# ruff, and import-linter: the apps' floors (docs/architecture.md) — no import upwards or sideways.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # The production checks: DEBUG=0 with the environment the README documents.
 check: $(STAMP)
