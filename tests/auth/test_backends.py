@@ -6,16 +6,8 @@ from django.test import RequestFactory
 from kwippy.accounts.models import User
 from kwippy.auth.backends import AccountPasswordBackend, AppPasswordBackend
 from kwippy.auth.services import app_password_create
-from tests.auth.hashers import CountingMD5PasswordHasher
 from tests.auth.helpers import stored_items
 from tests.conftest import PASSWORD
-
-
-@pytest.fixture
-def counting_hasher(settings):
-    settings.PASSWORD_HASHERS = ["tests.auth.hashers.CountingMD5PasswordHasher"]
-    CountingMD5PasswordHasher.verifications = 0
-    return CountingMD5PasswordHasher
 
 
 def test_the_account_password_works_with_username_or_email_in_any_case(dave):
@@ -33,6 +25,19 @@ def test_an_email_two_accounts_share_names_neither(alice):
 def test_a_username_that_is_someone_elses_email_names_neither(alice):
     User.objects.create_user("alice@example.com", email="x@example.com", password=PASSWORD)
     assert authenticate(username="alice@example.com", password=PASSWORD) is None
+
+
+@pytest.mark.parametrize("identifier", ["nobody", "nobody@example.com", "shared@example.com"])
+def test_an_identifier_that_names_nobody_costs_the_hash_a_wrong_password_does(
+    alice, counting_hasher, identifier
+):
+    # Two accounts share this email, so it names neither.
+    User.objects.create_user("sharer1", email="shared@example.com")
+    User.objects.create_user("sharer2", email="SHARED@example.com")
+    assert authenticate(username="alice", password="wrong") is None
+    assert counting_hasher.hashes == 1
+    assert authenticate(username=identifier, password=PASSWORD) is None
+    assert counting_hasher.hashes == 2
 
 
 def test_inactive_accounts_are_refused(alice):

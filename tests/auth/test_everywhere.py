@@ -5,17 +5,9 @@ import pytest
 
 from kwippy.accounts.models import User
 from kwippy.auth.throttle import MAX_FAILURES
-from tests.auth.hashers import CountingMD5PasswordHasher
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "a brand new passphrase 42"
-
-
-@pytest.fixture
-def counting_hasher(settings):
-    settings.PASSWORD_HASHERS = ["tests.auth.hashers.CountingMD5PasswordHasher"]
-    CountingMD5PasswordHasher.verifications = 0
-    return CountingMD5PasswordHasher
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Fetch and read feeds in tests."""
 
+import socket
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import feedparser
 from django.conf import settings
@@ -65,3 +66,20 @@ def an_hour_ago() -> None:
         public_posts=F("public_posts") - hour,
         following=F("following") - hour,
     )
+
+
+def cached_feed_documents() -> list[str]:
+    """Return the keys of the feed documents the object memcached holds now."""
+    keys = []
+    for address in settings.CACHES["default"]["LOCATION"]:
+        host, port = address.rsplit(":", 1)
+        with socket.create_connection((host, int(port)), timeout=5) as conn:
+            conn.sendall(b"lru_crawler metadump all\r\n")
+            data = b""
+            while not data.endswith(b"END\r\n"):
+                data += conn.recv(65536)
+        # One line per live item: "key=<url-encoded key> exp=… la=… …".
+        for line in data.decode().splitlines():
+            if line.startswith("key="):
+                keys.append(unquote(line.split()[0].removeprefix("key=")))
+    return [key for key in keys if "feeds:document:" in key]

@@ -1,9 +1,23 @@
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from kwippy.accounts.models import ChangeStamp
+from kwippy.accounts.services import follow_create
+from kwippy.posts.models import Post
 from tests.conftest import PASSWORD
-from tests.feeds.helpers import PRIVATE_FEEDS, PUBLIC_FEEDS, as_user, parsed, titles
+from tests.feeds.helpers import (
+    PRIVATE_FEEDS,
+    PUBLIC_FEEDS,
+    as_user,
+    cached_feed_documents,
+    parsed,
+    titles,
+)
 
 SECRETS = {"Alice's secret", "Bob's secret"}
+PRIVATE_DOCUMENTS = [path + suffix for path in PRIVATE_FEEDS for suffix in ("", "atom/")]
 
 
 @pytest.mark.parametrize("path", [p + s for p in PUBLIC_FEEDS for s in ("", "atom/")])
@@ -76,3 +90,54 @@ def test_private_documents_are_marked_for_their_reader_only(client, posts):
     public = client.get("/feeds/recent/")
     assert "private" not in public.get("Cache-Control", "")
     assert not public.has_header("Set-Cookie")
+
+
+@pytest.mark.parametrize("path", PRIVATE_DOCUMENTS)
+def test_private_feeds_are_never_kept_in_the_object_cache_nor_marked_public(client, posts, path):
+    response = client.get(path, **as_user("alice"))
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+    assert cached_feed_documents() == []
+    # What would be seen if it were: a public feed's document.
+    client.get("/feeds/recent/")
+    assert len(cached_feed_documents()) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        (path + suffix, shown)
+        for path, shown in [
+            ("/feeds/private/", "alice private"),
+            ("/feeds/private/t/python/", "alice private"),
+            ("/feeds/network/", "bob public"),
+            ("/feeds/toread/", "alice private"),
+        ]
+        for suffix in ("", "atom/")
+    ],
+)
+def test_private_feeds_are_built_for_every_request_never_served_from_the_cache(
+    client, posts, path, shown
+):
+    assert posts[shown].title in titles(client.get(path, **as_user("alice")))
+    # Renamed behind the services' back: no stamp moves, so only a fresh build shows the name.
+    Post.objects.filter(pk=posts[shown].pk).update(title="Renamed quietly")
+    assert "Renamed quietly" in titles(client.get(path, **as_user("alice")))
+
+
+@pytest.mark.parametrize("path", PRIVATE_DOCUMENTS)
+def test_a_second_reader_never_gets_the_first_readers_document(
+    client, posts, committed, bob, charlie, path
+):
+    with committed():
+        follow_create(follower=bob, followee=charlie)
+    # Every change at one instant: a document kept without its reader in its key would be
+    # found again for the next reader of the same address.
+    instant = timezone.now() - timedelta(hours=1)
+    ChangeStamp.objects.update(posts=instant, public_posts=instant, following=instant)
+    alices = client.get(path, **as_user("alice"))
+    bobs = client.get(path, **as_user("bob"))
+    assert parsed(alices).feed.title.count("alice") == 1
+    assert parsed(bobs).feed.title.count("bob") == 1
+    assert b"alice" not in bobs.content.lower()

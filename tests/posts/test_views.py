@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from kwippy.posts import services
 from kwippy.posts.models import Link, Post, UserTag
+from kwippy.posts.tagpaths import MAX_TAGS_IN_PATH
 
 
 def _save(user, url, title="A page", **extra):
@@ -63,6 +64,19 @@ def test_tag_with_a_plus_or_slash_is_reached_percent_encoded(client, alice):
     assert "C plus plus" in client.get("/t/a%252Fb/").text
     # A bare "+" separates tags: /t/c++/ is the tag "c".
     assert "Just C" in client.get("/t/c++/").text
+
+
+@pytest.mark.parametrize("page", ["/t/{}/", "/u/alice/t/{}/"])
+def test_a_tag_path_names_only_its_first_tags_up_to_the_limit(client, alice, page):
+    asked = [f"tag-{n:02}" for n in range(MAX_TAGS_IN_PATH + 1)]
+    _save(alice, "https://first.example/", "The first tags", tags=asked[:MAX_TAGS_IN_PATH])
+    _save(alice, "https://all.example/", "All the tags", tags=asked)
+    _save(alice, "https://fewer.example/", "One tag short", tags=asked[: MAX_TAGS_IN_PATH - 1])
+    response = client.get(page.format("+".join(asked)))
+    assert response.status_code == 200
+    assert "The first tags" in response.text
+    assert "All the tags" in response.text
+    assert "One tag short" not in response.text
 
 
 def test_tag_page_without_tags_is_not_found(client, db):

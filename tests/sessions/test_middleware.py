@@ -82,6 +82,26 @@ def test_an_unchanged_session_in_use_slides_with_touch_not_set(client, alice):
     assert response.cookies[COOKIE]["max-age"] == settings.SESSION_COOKIE_AGE
 
 
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_a_server_error_never_slides_the_session(client, alice, status):
+    client.force_login(alice)
+    key = session_key_of(client)
+    location = settings.CACHES["sessions"]["LOCATION"][0]
+    assert raw_command(location, f"touch {memcached_key(key)} 50".encode()) == b"TOUCHED"
+    middleware._slid_at.clear()
+    before = command_counts()
+    response = client.get(f"/failing/?status={status}")
+    after = command_counts()
+    assert response.status_code == status
+    assert response.content == b"alice"  # the session was read
+    assert after["cmd_touch"] == before["cmd_touch"]
+    assert stored_ttl(key) <= 50
+    assert COOKIE not in response.cookies
+    # The same request answered without an error slides it.
+    assert client.get("/failing/?status=404").status_code == 404
+    assert stored_ttl(key) > settings.SESSION_COOKIE_AGE - 60
+
+
 def test_a_session_slides_at_most_once_a_minute_per_worker(client, alice):
     client.force_login(alice)
     client.get("/whoami/")

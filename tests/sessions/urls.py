@@ -11,6 +11,11 @@ def whoami(request):
     return HttpResponse(request.user.username or "anonymous", content_type="text/plain")
 
 
+def failing(request):
+    """Read the session (who is signed in) and answer with the status asked for."""
+    return HttpResponse(request.user.username, status=int(request.GET["status"]))
+
+
 async def awhoami(request):
     user = await request.auser()
     return HttpResponse(user.username or "anonymous", content_type="text/plain")
@@ -39,6 +44,7 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(template_name="base.html"), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("whoami/", whoami),
+    path("failing/", failing),
     path("awhoami/", awhoami),
     path("remember/", remember),
     path("aremember/", aremember),
