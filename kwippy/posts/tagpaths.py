@@ -16,7 +16,7 @@ check for one had passed.
 
 import re
 
-from kwippy.posts.normalize import TAG_MAX_LENGTH
+from kwippy.posts.tags import TAG_MAX_LENGTH
 
 MAX_TAGS_IN_PATH = 10
 _ESCAPES = {"%": "%25", "+": "%2B", "/": "%2F", ".": "%2E"}

@@ -14,9 +14,14 @@ from kwippy.accounts.selectors import person_get
 from kwippy.core.responses import bad_request, safe_next
 from kwippy.posts import access, selectors, services, timeline
 from kwippy.posts.forms import PostAddForm, PostEditForm
-from kwippy.posts.models import PUBLIC_ID
 from kwippy.posts.normalize import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
-from kwippy.posts.pagination import BadCursor, page_size, paginate_ranked, paginate_recent
+from kwippy.posts.pagination import (
+    BadCursor,
+    page_size,
+    paginate_ranked,
+    paginate_recent,
+    parse_popular_cursor,
+)
 from kwippy.posts.tagpaths import parse_tag_segment
 from kwippy.posts.templatetags.kwippy import tag_path
 
@@ -45,13 +50,11 @@ def home(request):
 
 def popular(request):
     """Show the links most people saved publicly lately."""
-    after = None
     cursor = _cursor(request)
-    if cursor:
-        saves, _, public_id = cursor.partition("_")
-        if not (saves.isdigit() and len(saves) < 10 and PUBLIC_ID.fullmatch(public_id)):
-            return bad_request(request, "That page address is not valid.")
-        after = (int(saves), public_id)
+    try:
+        after = parse_popular_cursor(cursor) if cursor else None
+    except BadCursor:
+        return bad_request(request, "That page address is not valid.")
     rows, more = selectors.popular_links(after=after, size=page_size())
     return render(
         request,
