@@ -46,9 +46,7 @@ from kwippy.accounts.selectors import person_get
 from kwippy.core.characters import NOT_XML
 from kwippy.core.responses import text_response
 from kwippy.posts.models import Post
-from kwippy.posts.tagpaths import parse_tag_segment
 from kwippy.posts.tags import MAX_TAGS
-from kwippy.posts.templatetags.kwippy import tag_path
 
 DEFAULT_COUNT = 50
 MAX_COUNT = 200
@@ -270,7 +268,7 @@ class PostsFeed(Feed):
         return response
 
     def get_object(
-        self, request: HttpRequest, username: str | None = None, tags: str | None = None
+        self, request: HttpRequest, username: str | None = None, tags: list[str] | None = None
     ) -> FeedScope:
         count = feed_count(request.GET.get("count"))
         person = request.user if self.private else None
@@ -278,18 +276,15 @@ class PostsFeed(Feed):
             person = person_get(username=username)
             if person is None:
                 raise Http404("No such person.")
-        tag_list: tuple[str, ...] = ()
-        if tags is not None:
-            tag_list = tuple(parse_tag_segment(tags))
-            # PostgreSQL text cannot hold NUL: a tag with one names nothing.
-            if not tag_list or any("\x00" in tag for tag in tag_list):
-                raise Http404("No such tag.")
+        # PostgreSQL text cannot hold NUL: a tag with one names nothing.
+        if tags is not None and (not tags or any("\x00" in tag for tag in tags)):
+            raise Http404("No such tag.")
         return FeedScope(
             count=count,
             origin=settings.SITE_URL,
             path=escape_uri_path(request.path),
             person=person,
-            tags=tag_list,
+            tags=tuple(tags or ()),
         )
 
     def link(self, scope: FeedScope) -> str:
@@ -335,7 +330,10 @@ class PostsFeed(Feed):
                 ", ",
                 '<a href="{}">{}</a>',
                 (
-                    (item.scope.origin + tag_path(tag, post.user.username), xml_text(tag))
+                    (
+                        item.scope.origin + reverse("profile_tag", args=[post.user.username, tag]),
+                        xml_text(tag),
+                    )
                     for tag in tags
                 ),
             )

@@ -22,8 +22,6 @@ from kwippy.posts.pagination import (
     paginate_recent,
     parse_popular_cursor,
 )
-from kwippy.posts.tagpaths import parse_tag_segment
-from kwippy.posts.templatetags.kwippy import tag_path
 
 
 def _cursor(request) -> str | None:
@@ -67,25 +65,16 @@ def popular(request):
     )
 
 
-def tag_page(request, tags: str):
+def tag_page(request, tags: list[str]):
     """Show everyone's public posts carrying every tag in the path (`a+b`: both)."""
-    tag_list = parse_tag_segment(tags)
-    if not tag_list:
+    if not tags:
         raise Http404("No such tag.")
     try:
-        page = _recent_page(request, selectors.tag_posts(tags=tag_list))
+        page = _recent_page(request, selectors.tag_posts(tags=tags))
     except BadCursor:
         return bad_request(request, "That page address is not valid.")
-    return render(
-        request,
-        "posts/tag.html",
-        {
-            "page": page,
-            "tags": tag_list,
-            "feed_path": tag_path(tag_list, prefix="/feeds"),
-            "feed_title": "Bookmarks tagged " + " + ".join(tag_list),
-        },
-    )
+    feed_title = "Bookmarks tagged " + " + ".join(tags)
+    return render(request, "posts/tag.html", {"page": page, "tags": tags, "feed_title": feed_title})
 
 
 def link_page(request, public_id: str):
@@ -250,8 +239,6 @@ def _person_page(request, owner: User, tags: list[str]):
         "is_following": selectors.is_following(follower=request.user, followee=owner),
         "is_owner": request.user.is_authenticated and request.user.pk == owner.pk,
     }
-    if tags:
-        context["feed_path"] = tag_path(tags, owner.username, prefix="/feeds")
     return render(request, "posts/profile.html", context)
 
 
@@ -260,10 +247,9 @@ def profile(request, username: str):
     return _person_page(request, _person(username), [])
 
 
-def profile_tag(request, username: str, tags: str):
+def profile_tag(request, username: str, tags: list[str]):
     """Show a person's posts carrying every tag in the path."""
     owner = _person(username)
-    tag_list = parse_tag_segment(tags)
-    if not tag_list:
+    if not tags:
         return redirect("profile", username=owner.username)
-    return _person_page(request, owner, tag_list)
+    return _person_page(request, owner, tags)
