@@ -200,9 +200,9 @@ AUTHENTICATION_BACKENDS = [
     "kwippy.auth.backends.AppPasswordBackend",
     "kwippy.auth.backends.AccountPasswordBackend",
 ]
-LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "/"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

@@ -15,14 +15,11 @@ from django.http import QueryDict
 from django.utils.dateparse import parse_date, parse_datetime
 
 from kwippy.api.errors import ApiError
-from kwippy.posts.forms import MAX_TAGS, is_in_future
-from kwippy.posts.normalize import TAG_MAX_LENGTH, InvalidURL, normalize_url, parse_tags
+from kwippy.core.characters import NOT_XML
+from kwippy.posts.normalize import InvalidURL, is_in_future, normalize_url
+from kwippy.posts.tags import MAX_TAGS, TagTooLong, TooManyTags, tags_clean
 
-# What XML 1.0 cannot carry (PostgreSQL refuses NUL as well): refused, so that every stored value
-# can be answered in both formats.
-UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_FILTER_TAGS = 3
-_TAG_SEPARATORS = re.compile(r"[\s,]+")
 _DATETIME_MAX_LENGTH = 40
 _NUMBER = re.compile(r"[0-9]{1,9}")
 _YES_NO = {"yes": True, "no": False, "1": True, "0": False}
@@ -37,7 +34,8 @@ def _raw(params: Params, name: str) -> str | None:
 
 
 def _storable(value: str, name: str) -> str:
-    if UNSTORABLE.search(value):
+    # Refused, so that every stored value can be answered in both formats.
+    if NOT_XML.search(value):
         raise ApiError(f"bad {name}")
     return value
 
@@ -84,22 +82,21 @@ def yes_no(params: Params, name: str, *, default: bool | None) -> bool | None:
         raise ApiError(f"bad {name}") from None
 
 
-def _tag_words(params: Params, name: str) -> list[str]:
+def _tags(params: Params, name: str, *, limit: int, too_many: str) -> list[str]:
     value = _raw(params, name)
     if value is None:
         return []
-    words = [word for word in _TAG_SEPARATORS.split(_storable(value, name)) if word]
-    if any(len(word) > TAG_MAX_LENGTH for word in words):
-        raise ApiError(f"{name} too long")
-    return parse_tags(" ".join(words))
+    try:
+        return tags_clean(_storable(value, name), limit=limit)
+    except TagTooLong:
+        raise ApiError(f"{name} too long") from None
+    except TooManyTags:
+        raise ApiError(too_many) from None
 
 
 def tags_for_post(params: Params, name: str = "tags") -> list[str]:
     """Return the tags to store on a post (space-separated, at most 100)."""
-    tags = _tag_words(params, name)
-    if len(tags) > MAX_TAGS:
-        raise ApiError(f"too many {name}")
-    return tags
+    return _tags(params, name, limit=MAX_TAGS, too_many=f"too many {name}")
 
 
 def tag_filter(params: Params, name: str = "tag") -> list[str]:
@@ -107,9 +104,7 @@ def tag_filter(params: Params, name: str = "tag") -> list[str]:
 
     A value that names no tag (only commas or spaces) is refused rather than read as no filter.
     """
-    tags = _tag_words(params, name)
-    if len(tags) > MAX_FILTER_TAGS:
-        raise ApiError(f"too many {name}s")
+    tags = _tags(params, name, limit=MAX_FILTER_TAGS, too_many=f"too many {name}s")
     if not tags and _raw(params, name) is not None:
         raise ApiError(f"bad {name}")
     return tags
@@ -132,11 +127,9 @@ def only_arguments(params: QueryDict, names: Collection[str]) -> None:
 
 def one_tag(params: Params, name: str) -> str:
     """Return a required single tag argument, as stored (lower case)."""
-    tags = _tag_words(params, name)
+    tags = _tags(params, name, limit=1, too_many=f"bad {name}")
     if not tags:
         raise ApiError(f"missing {name}")
-    if len(tags) > 1:
-        raise ApiError(f"bad {name}")
     return tags[0]
 
 

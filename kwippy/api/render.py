@@ -16,7 +16,8 @@ from xml.sax.saxutils import quoteattr
 
 from django.http import HttpResponse, StreamingHttpResponse
 
-from kwippy.api.params import UNSTORABLE, Params
+from kwippy.api.params import Params
+from kwippy.core.characters import NOT_XML
 from kwippy.posts.models import Post
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" ?>\n'
@@ -85,7 +86,7 @@ def post_fields(post: Post) -> dict[str, str]:
 
 
 def _xml_safe(text: str) -> str:
-    return UNSTORABLE.sub("\ufffd", text)
+    return NOT_XML.sub("\ufffd", text)
 
 
 def _post_element(post: Post, *, meta: bool) -> Element:

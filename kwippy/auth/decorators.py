@@ -24,31 +24,28 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from kwippy.auth.credentials import basic_auth_user
 from kwippy.auth.throttle import Throttled
+from kwippy.core.responses import text_response
 
 DEFAULT_REALM = "kwippy"
 # A realm goes inside a quoted-string of a response header: printable ASCII only.
 _REALM = re.compile(r"[\x20-\x7e]+")
 
 
-def _text_response(message: str, status: int) -> HttpResponse:
-    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
-
-
 def _challenge(realm: str) -> HttpResponse:
-    response = _text_response("Sign in with your username (or email) and password.", 401)
+    response = text_response("Sign in with your username (or email) and password.", status=401)
     quoted = realm.replace("\\", "\\\\").replace('"', '\\"')
     response["WWW-Authenticate"] = f'Basic realm="{quoted}", charset="UTF-8"'
     return response
 
 
 def _too_many_attempts(retry_after: int) -> HttpResponse:
-    response = _text_response("Too many failed sign-in attempts. Try again later.", 429)
+    response = text_response("Too many failed sign-in attempts. Try again later.", status=429)
     response["Retry-After"] = str(retry_after)
     return response
 
 
 def _denied() -> HttpResponse:
-    return _text_response("You do not have permission to see this.", 403)
+    return text_response("You do not have permission to see this.", status=403)
 
 
 def _copy_identity(wrapper: Callable, view: Callable) -> None:

@@ -1,4 +1,5 @@
-"""Small answers shared by every app's views: a 400 page, and where `next` may send people."""
+"""Small answers shared by every app's views: a 400 page, plain text for clients that are not
+browsers, and where `next` may send people."""
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -10,6 +11,11 @@ def bad_request(request, message: str) -> HttpResponse:
     return HttpResponse(
         render_to_string("400.html", {"message": message}, request=request), status=400
     )
+
+
+def text_response(message: str, *, status: int) -> HttpResponse:
+    """Return `message` and a newline as plain text: for feed readers and scripts to show as is."""
+    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
 def safe_next(request, fallback: str) -> str:

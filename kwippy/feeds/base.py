@@ -42,11 +42,11 @@ from django.utils.http import http_date
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from kwippy.accounts.models import User
-from kwippy.accounts.selectors import users_named
-from kwippy.posts.forms import MAX_TAGS
+from kwippy.accounts.selectors import person_get
+from kwippy.core.characters import NOT_XML
+from kwippy.core.responses import text_response
 from kwippy.posts.models import Post
-from kwippy.posts.tagpaths import parse_tag_segment
-from kwippy.posts.templatetags.kwippy import tag_path
+from kwippy.posts.tags import MAX_TAGS
 
 DEFAULT_COUNT = 50
 MAX_COUNT = 200
@@ -64,15 +64,13 @@ NOTE_MAX_CHARACTERS = 1000
 _DOCUMENT_END_BYTES = 64
 # Any fixed date does: a tag URI names the post for ever, whatever is edited.
 TAG_URI_DATE = "2008"
-# Characters XML 1.0 cannot carry at all (Django refuses to write a document with them).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ANGLE_BRACKETS = str.maketrans({"<": "\u2039", ">": "\u203a"})
 _CHARACTER_REFERENCE_START = re.compile(r"&(?=#?\w+;)")
 
 
 def xml_text(text: str) -> str:
     """Return `text` without the characters an XML 1.0 document cannot contain."""
-    return _NOT_XML.sub("", text)
+    return NOT_XML.sub("", text)
 
 
 def rss_plain_text(text: str) -> str:
@@ -124,10 +122,6 @@ class FeedItem:
     def tag_uri(self, specific: str) -> str:
         """Return a `tag:` URI (RFC 4151) for something of this site."""
         return f"tag:{urlsplit(self.scope.origin).hostname},{TAG_URI_DATE}:{specific}"
-
-
-def _text_response(status: int, message: str) -> HttpResponse:
-    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
 class _ItemWriter(SimplerXMLGenerator):
@@ -217,13 +211,13 @@ class PostsFeed(Feed):
 
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
-            response = _text_response(405, "Feeds answer GET and HEAD only.")
+            response = text_response("Feeds answer GET and HEAD only.", status=405)
             response["Allow"] = "GET, HEAD"
             return response
         try:
             scope = self.get_object(request, *args, **kwargs)
         except BadRequest as error:
-            return _text_response(400, str(error))
+            return text_response(str(error), status=400)
         recorded = self.last_change(scope)
         # Unrecorded: say "changed now", which never claims "not modified" wrongly.
         changed = recorded or timezone.now()
@@ -274,27 +268,23 @@ class PostsFeed(Feed):
         return response
 
     def get_object(
-        self, request: HttpRequest, username: str | None = None, tags: str | None = None
+        self, request: HttpRequest, username: str | None = None, tags: list[str] | None = None
     ) -> FeedScope:
         count = feed_count(request.GET.get("count"))
         person = request.user if self.private else None
-        # PostgreSQL text cannot hold NUL: a name or tag with one names nothing.
         if username is not None:
-            people = users_named(username=username).filter(is_active=True)
-            person = None if "\x00" in username else people.first()
+            person = person_get(username=username)
             if person is None:
                 raise Http404("No such person.")
-        tag_list: tuple[str, ...] = ()
-        if tags is not None:
-            tag_list = tuple(parse_tag_segment(tags))
-            if not tag_list or any("\x00" in tag for tag in tag_list):
-                raise Http404("No such tag.")
+        # PostgreSQL text cannot hold NUL: a tag with one names nothing.
+        if tags is not None and (not tags or any("\x00" in tag for tag in tags)):
+            raise Http404("No such tag.")
         return FeedScope(
             count=count,
             origin=settings.SITE_URL,
             path=escape_uri_path(request.path),
             person=person,
-            tags=tag_list,
+            tags=tuple(tags or ()),
         )
 
     def link(self, scope: FeedScope) -> str:
@@ -340,7 +330,10 @@ class PostsFeed(Feed):
                 ", ",
                 '<a href="{}">{}</a>',
                 (
-                    (item.scope.origin + tag_path(tag, post.user.username), xml_text(tag))
+                    (
+                        item.scope.origin + reverse("profile_tag", args=[post.user.username, tag]),
+                        xml_text(tag),
+                    )
                     for tag in tags
                 ),
             )

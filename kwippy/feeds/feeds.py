@@ -6,7 +6,6 @@ from django.utils import timezone
 from kwippy.accounts import changes
 from kwippy.feeds.base import FeedItem, FeedScope, PostsFeed, xml_text
 from kwippy.posts import selectors
-from kwippy.posts.templatetags.kwippy import tag_path
 
 
 def _tagged(scope: FeedScope) -> str:
@@ -15,13 +14,17 @@ def _tagged(scope: FeedScope) -> str:
 
 def _person_page(scope: FeedScope) -> str:
     username = scope.person.username
-    return tag_path(scope.tags, username) if scope.tags else reverse("profile", args=[username])
+    if scope.tags:
+        return reverse("profile_tag", args=[username, scope.tags])
+    return reverse("profile", args=[username])
 
 
 class RecentFeed(PostsFeed):
     title = "kwippy: recent bookmarks"
     description = "Everyone's newest public bookmarks."
-    page = "/"
+
+    def page(self, scope):
+        return reverse("home")
 
     def last_change(self, scope):
         return changes.last_change_public()
@@ -33,7 +36,9 @@ class RecentFeed(PostsFeed):
 class PopularFeed(PostsFeed):
     title = "kwippy: popular bookmarks"
     description = "The links most people saved in the last 30 days."
-    page = "/popular/"
+
+    def page(self, scope):
+        return reverse("popular")
 
     def last_change(self, scope):
         # Saves also leave the 30-day window as time passes: renew the ranking every hour.
@@ -58,7 +63,7 @@ class TagFeed(PostsFeed):
         return "kwippy: bookmarks" + _tagged(scope)
 
     def page(self, scope):
-        return tag_path(scope.tags)
+        return reverse("tag", args=[scope.tags])
 
     def last_change(self, scope):
         return changes.last_change_public()
@@ -112,7 +117,9 @@ class NetworkFeed(PostsFeed):
     """The public bookmarks of the people the subscriber follows."""
 
     private = True
-    page = "/"
+
+    def page(self, scope):
+        return reverse("home")
 
     def title(self, scope):
         return f"kwippy: {scope.person.username}'s network"

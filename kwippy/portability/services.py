@@ -21,17 +21,16 @@ from django.utils import timezone
 from kwippy.accounts.changes import change_stamp_posts
 from kwippy.accounts.models import User
 from kwippy.portability import netscape
-from kwippy.posts.forms import MAX_TAGS, is_in_future
 from kwippy.posts.models import Link, Post, url_hash
 from kwippy.posts.normalize import (
     DESCRIPTION_MAX_LENGTH,
-    TAG_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     InvalidURL,
-    normalize_tag,
+    is_in_future,
     normalize_url,
 )
 from kwippy.posts.services import post_counts_apply
+from kwippy.posts.tags import MAX_TAGS, TAG_MAX_LENGTH, normalize_tag
 
 BATCH_SIZE = 1000
 READ_SIZE = 256 * 1024

@@ -1,40 +1,29 @@
 """Forms for saving and editing posts: they turn what people type into clean values or errors."""
 
-from datetime import datetime, timedelta
-
 from django import forms
 
 from kwippy.posts.normalize import (
     DESCRIPTION_MAX_LENGTH,
-    TAG_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     URL_MAX_LENGTH,
     InvalidURL,
     normalize_url,
 )
-
-MAX_TAGS = 100
-# Pinboard resets a creation time more than ten minutes ahead of the server's clock to now.
-FUTURE_SLACK = timedelta(minutes=10)
-
-
-def is_in_future(moment: datetime, *, now: datetime) -> bool:
-    """Return whether a post's date is further ahead than clock drift explains: not believed."""
-    return moment > now + FUTURE_SLACK
+from kwippy.posts.tags import MAX_TAGS, TAG_MAX_LENGTH, TagTooLong, TooManyTags, tags_clean
 
 
 def clean_tag_text(text: str) -> list[str]:
     """Return the tags in `text` (space or comma separated), or raise ValidationError."""
-    words = [word for word in text.replace(",", " ").split() if word]
-    too_long = [word for word in words if len(word) > TAG_MAX_LENGTH]
-    if too_long:
+    try:
+        return tags_clean(text)
+    except TagTooLong:
         raise forms.ValidationError(
             f"A tag can be at most {TAG_MAX_LENGTH} characters long.", code="tag_too_long"
-        )
-    tags = list(dict.fromkeys(word.lower() for word in words))
-    if len(tags) > MAX_TAGS:
-        raise forms.ValidationError(f"A bookmark can have at most {MAX_TAGS} tags.", code="tags")
-    return tags
+        ) from None
+    except TooManyTags:
+        raise forms.ValidationError(
+            f"A bookmark can have at most {MAX_TAGS} tags.", code="tags"
+        ) from None
 
 
 class PostFieldsForm(forms.Form):

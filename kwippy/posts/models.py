@@ -8,7 +8,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 
-from kwippy.posts.normalize import TAG_MAX_LENGTH, TITLE_MAX_LENGTH
+from kwippy.posts.normalize import TITLE_MAX_LENGTH
+from kwippy.posts.tags import TAG_MAX_LENGTH
 
 
 def url_hash(url: str) -> str:

@@ -1,13 +1,18 @@
-"""Turn what people type into the URLs and tags kwippy stores. Pure functions, no database."""
+"""Turn what people type into the URLs and dates kwippy stores. Pure functions, no database.
+
+Tags have their own module, tags.py.
+"""
 
 import re
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 URL_MAX_LENGTH = 2000
-TAG_MAX_LENGTH = 255
 TITLE_MAX_LENGTH = 255
 DESCRIPTION_MAX_LENGTH = 65536
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# Pinboard resets a creation time more than ten minutes ahead of the server's clock to now.
+FUTURE_SLACK = timedelta(minutes=10)
 
 
 class InvalidURL(ValueError):
@@ -51,17 +56,6 @@ def normalize_url(raw: str) -> str:
     return url
 
 
-def normalize_tag(raw: str) -> str:
-    """Return a tag as stored: lower-case, inner spaces as "-", no commas, at most 255 chars."""
-    tag = "-".join(raw.replace(",", " ").split()).lower()
-    return tag[:TAG_MAX_LENGTH]
-
-
-def parse_tags(text: str) -> list[str]:
-    """Split space- or comma-separated tags into stored tags, in order, without duplicates."""
-    seen: dict[str, None] = {}
-    for word in re.split(r"[\s,]+", text):
-        tag = normalize_tag(word)
-        if tag:
-            seen.setdefault(tag)
-    return list(seen)
+def is_in_future(moment: datetime, *, now: datetime) -> bool:
+    """Return whether a post's date is further ahead than clock drift explains: not believed."""
+    return moment > now + FUTURE_SLACK

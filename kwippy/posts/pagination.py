@@ -15,6 +15,8 @@ from typing import Generic, TypeVar
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from kwippy.posts.models import PUBLIC_ID
+
 T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 20
@@ -68,6 +70,21 @@ def parse_recent_cursor(cursor: str) -> tuple[datetime, int]:
         return EPOCH + timedelta(microseconds=int(head)), pk
     except OverflowError:
         raise BadCursor(cursor) from None
+
+
+def popular_cursor(saves: int, public_id: str) -> str:
+    """Return the cursor after a popular link, sorted by (saves, public id), most saved first."""
+    return f"{saves}_{public_id}"
+
+
+def parse_popular_cursor(cursor: str) -> tuple[int, str]:
+    """Return the (saves, public id) a popular cursor names, or raise BadCursor."""
+    saves, _, public_id = cursor.partition("_")
+    if not (saves.isascii() and saves.isdigit() and len(saves) < 10):
+        raise BadCursor(cursor)
+    if not PUBLIC_ID.fullmatch(public_id):
+        raise BadCursor(cursor)
+    return int(saves), public_id
 
 
 def paginate_recent(queryset: QuerySet[T], *, cursor: str | None, size: int) -> Page[T]:

@@ -18,7 +18,7 @@ from kwippy.accounts.changes import last_change_user
 from kwippy.accounts.models import Follow, User
 from kwippy.posts.models import Link, Post, UserTag, url_hash
 from kwippy.posts.normalize import InvalidURL, normalize_url
-from kwippy.posts.pagination import Page, parse_recent_cursor, recent_cursor
+from kwippy.posts.pagination import Page, parse_recent_cursor, popular_cursor, recent_cursor
 
 POPULAR_WINDOW = timedelta(days=30)
 SEARCH_MAX_LENGTH = 200
@@ -192,7 +192,7 @@ class PopularLink:
 
     @property
     def cursor(self) -> str:
-        return f"{self.saves}_{self.link.public_id}"
+        return popular_cursor(self.saves, self.link.public_id)
 
 
 def popular_links(

@@ -10,7 +10,8 @@ from django.utils import timezone
 from kwippy.accounts.changes import change_stamp_posts
 from kwippy.accounts.models import User
 from kwippy.posts.models import Link, Post, UserTag, url_hash
-from kwippy.posts.normalize import TITLE_MAX_LENGTH, normalize_tag, normalize_url, parse_tags
+from kwippy.posts.normalize import TITLE_MAX_LENGTH, normalize_url
+from kwippy.posts.tags import normalize_tag, parse_tags
 
 
 def _tag_list(tags: str | Iterable[str]) -> list[str]:

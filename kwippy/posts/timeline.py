@@ -22,8 +22,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from kwippy.accounts.changes import timeline_stamps
 from kwippy.accounts.models import User
+from kwippy.posts.ages import age_at
 from kwippy.posts.selectors import network_page
-from kwippy.posts.templatetags.kwippy import age_at
 
 TIMELINE_CACHE_SECONDS = 120
 EMPTY_TEXT = "Nothing saved yet. Add a bookmark, or follow someone."

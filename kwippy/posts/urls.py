@@ -5,10 +5,10 @@ from kwippy.posts import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("popular/", views.popular, name="popular"),
-    path("t/<str:tags>/", views.tag_page, name="tag"),
+    path("t/<tags:tags>/", views.tag_page, name="tag"),
     path("url/<str:public_id>/", views.link_page, name="link"),
     path("u/<str:username>/", views.profile, name="profile"),
-    path("u/<str:username>/t/<str:tags>/", views.profile_tag, name="profile_tag"),
+    path("u/<str:username>/t/<tags:tags>/", views.profile_tag, name="profile_tag"),
     path("search/", views.search, name="search"),
     path("add/", views.post_add, name="post_add"),
     path("p/<int:post_id>/edit/", views.post_edit, name="post_edit"),

@@ -14,11 +14,14 @@ from kwippy.accounts.selectors import person_get
 from kwippy.core.responses import bad_request, safe_next
 from kwippy.posts import access, selectors, services, timeline
 from kwippy.posts.forms import PostAddForm, PostEditForm
-from kwippy.posts.models import PUBLIC_ID
 from kwippy.posts.normalize import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
-from kwippy.posts.pagination import BadCursor, page_size, paginate_ranked, paginate_recent
-from kwippy.posts.tagpaths import parse_tag_segment
-from kwippy.posts.templatetags.kwippy import tag_path
+from kwippy.posts.pagination import (
+    BadCursor,
+    page_size,
+    paginate_ranked,
+    paginate_recent,
+    parse_popular_cursor,
+)
 
 
 def _cursor(request) -> str | None:
@@ -45,13 +48,11 @@ def home(request):
 
 def popular(request):
     """Show the links most people saved publicly lately."""
-    after = None
     cursor = _cursor(request)
-    if cursor:
-        saves, _, public_id = cursor.partition("_")
-        if not (saves.isdigit() and len(saves) < 10 and PUBLIC_ID.fullmatch(public_id)):
-            return bad_request(request, "That page address is not valid.")
-        after = (int(saves), public_id)
+    try:
+        after = parse_popular_cursor(cursor) if cursor else None
+    except BadCursor:
+        return bad_request(request, "That page address is not valid.")
     rows, more = selectors.popular_links(after=after, size=page_size())
     return render(
         request,
@@ -64,25 +65,16 @@ def popular(request):
     )
 
 
-def tag_page(request, tags: str):
+def tag_page(request, tags: list[str]):
     """Show everyone's public posts carrying every tag in the path (`a+b`: both)."""
-    tag_list = parse_tag_segment(tags)
-    if not tag_list:
+    if not tags:
         raise Http404("No such tag.")
     try:
-        page = _recent_page(request, selectors.tag_posts(tags=tag_list))
+        page = _recent_page(request, selectors.tag_posts(tags=tags))
     except BadCursor:
         return bad_request(request, "That page address is not valid.")
-    return render(
-        request,
-        "posts/tag.html",
-        {
-            "page": page,
-            "tags": tag_list,
-            "feed_path": tag_path(tag_list, prefix="/feeds"),
-            "feed_title": "Bookmarks tagged " + " + ".join(tag_list),
-        },
-    )
+    feed_title = "Bookmarks tagged " + " + ".join(tags)
+    return render(request, "posts/tag.html", {"page": page, "tags": tags, "feed_title": feed_title})
 
 
 def link_page(request, public_id: str):
@@ -247,8 +239,6 @@ def _person_page(request, owner: User, tags: list[str]):
         "is_following": selectors.is_following(follower=request.user, followee=owner),
         "is_owner": request.user.is_authenticated and request.user.pk == owner.pk,
     }
-    if tags:
-        context["feed_path"] = tag_path(tags, owner.username, prefix="/feeds")
     return render(request, "posts/profile.html", context)
 
 
@@ -257,10 +247,9 @@ def profile(request, username: str):
     return _person_page(request, _person(username), [])
 
 
-def profile_tag(request, username: str, tags: str):
+def profile_tag(request, username: str, tags: list[str]):
     """Show a person's posts carrying every tag in the path."""
     owner = _person(username)
-    tag_list = parse_tag_segment(tags)
-    if not tag_list:
+    if not tags:
         return redirect("profile", username=owner.username)
-    return _person_page(request, owner, tag_list)
+    return _person_page(request, owner, tags)

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from kwippy.api import params
 from kwippy.api.errors import ApiError
-from kwippy.posts.normalize import TAG_MAX_LENGTH
+from kwippy.core.characters import NOT_XML
+from kwippy.posts.tags import TAG_MAX_LENGTH
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -103,7 +104,7 @@ def test_any_tags_text_is_storable_tags_or_a_bad_argument(text):
         assert 0 < len(tag) <= TAG_MAX_LENGTH
         assert tag == tag.lower()
         assert not any(c.isspace() or c == "," for c in tag)
-        assert not params.UNSTORABLE.search(tag)
+        assert not NOT_XML.search(tag)
 
 
 @given(text=st.text(max_size=80))

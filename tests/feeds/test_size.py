@@ -5,8 +5,9 @@ import pytest
 
 from kwippy.feeds.base import DEFAULT_COUNT, MAX_COUNT, MAX_FEED_BYTES, NOTE_MAX_CHARACTERS
 from kwippy.posts.models import Link, Post
-from kwippy.posts.normalize import DESCRIPTION_MAX_LENGTH, TAG_MAX_LENGTH, TITLE_MAX_LENGTH
+from kwippy.posts.normalize import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH
 from kwippy.posts.services import post_create
+from kwippy.posts.tags import TAG_MAX_LENGTH
 from tests.feeds.helpers import parsed
 
 

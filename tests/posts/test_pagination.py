@@ -9,7 +9,14 @@ from hypothesis import strategies as st
 
 from kwippy.posts import services
 from kwippy.posts.models import Post
-from kwippy.posts.pagination import BadCursor, paginate_recent, parse_recent_cursor, recent_cursor
+from kwippy.posts.pagination import (
+    BadCursor,
+    paginate_recent,
+    parse_popular_cursor,
+    parse_recent_cursor,
+    popular_cursor,
+    recent_cursor,
+)
 
 
 @pytest.fixture
@@ -77,6 +84,19 @@ def test_any_before_value_gets_a_page_or_a_400(client, alice, path, cursor):
     sep = "&" if "?" in path else "?"
     response = client.get(f"{path}{sep}before=" + cursor.replace("&", "%26").replace("#", "%23"))
     assert response.status_code in (200, 400)
+
+
+def test_a_popular_cursor_names_the_saves_and_public_id_it_was_made_from():
+    assert parse_popular_cursor(popular_cursor(12, "a_b-C9")) == (12, "a_b-C9")
+
+
+@pytest.mark.parametrize(
+    "cursor", ["_", "12", "12_", "x_abc", "-1_abc", "1234567890_abc", "3_a b", "\u00b2_abc"]
+)
+def test_a_popular_cursor_this_site_did_not_make_is_refused(client, db, cursor):
+    with pytest.raises(BadCursor):
+        parse_popular_cursor(cursor)
+    assert client.get("/popular/", {"before": cursor}).status_code == 400
 
 
 def test_network_pages_match_the_network_queryset_page_by_page(alice, bob, charlie):

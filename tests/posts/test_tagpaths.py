@@ -3,11 +3,13 @@
 from urllib.parse import unquote
 
 import pytest
+from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kwippy.posts.tagpaths import parse_tag_segment, tag_segment
-from kwippy.posts.templatetags.kwippy import tag_path
+from kwippy.posts.tagpaths import MAX_TAGS_IN_PATH, TagsConverter
+
+converter = TagsConverter()
 
 tags = (
     st.text(
@@ -22,19 +24,19 @@ tags = (
 
 @given(st.lists(tags, min_size=1, max_size=4, unique=True))
 def test_tag_paths_round_trip_through_one_server_decoding(tag_list):
-    path = tag_path(tag_list)
+    path = reverse("tag", args=[tag_list])
     segment = path.removeprefix("/t/").removesuffix("/")
     # What the server hands Django after decoding the address once.
     decoded = unquote(segment)
     assert "/" not in decoded
-    assert parse_tag_segment(decoded) == list(dict.fromkeys(tag_list))
+    assert converter.to_python(decoded) == list(dict.fromkeys(tag_list))
 
 
 def test_plus_in_a_decoded_segment_separates_tags():
-    assert parse_tag_segment("python+django") == ["python", "django"]
-    assert parse_tag_segment(tag_segment(["c++"])) == ["c++"]
-    assert parse_tag_segment("c++") == ["c"]
-    assert parse_tag_segment("") == []
+    assert converter.to_python("python+django") == ["python", "django"]
+    assert converter.to_python(converter.to_url(["c++"])) == ["c++"]
+    assert converter.to_python("c++") == ["c"]
+    assert converter.to_python("") == []
 
 
 def _is_dot_segment(segment: str) -> bool:
@@ -45,12 +47,44 @@ def _is_dot_segment(segment: str) -> bool:
 
 @pytest.mark.parametrize("tags", [["."], [".."], ["..."], [".", ".."]])
 def test_dot_only_tags_get_paths_browsers_send_unchanged(tags):
-    for path in (tag_path(tags), tag_path(tags, "alice"), tag_path(tags, prefix="/feeds")):
+    paths = (
+        reverse("tag", args=[tags]),
+        reverse("profile_tag", args=["alice", tags]),
+        reverse("feed_tag", args=[tags]),
+    )
+    for path in paths:
         assert not any(_is_dot_segment(segment) for segment in path.split("/"))
         segment = path.rstrip("/").rpartition("/")[2]
-        assert parse_tag_segment(unquote(segment)) == tags
+        assert converter.to_python(unquote(segment)) == tags
 
 
 @pytest.mark.parametrize("segment", ["%00", "%2500", "a+%00", "%2500+a", "%%00", "%250"])
 def test_a_decoded_segment_is_never_decoded_into_a_nul(segment):
-    assert not any("\x00" in tag for tag in parse_tag_segment(segment))
+    assert not any("\x00" in tag for tag in converter.to_python(segment))
+
+
+def test_a_path_names_at_most_ten_tags():
+    many = [f"t{i}" for i in range(MAX_TAGS_IN_PATH + 5)]
+    assert converter.to_python("+".join(many)) == many[:MAX_TAGS_IN_PATH]
+
+
+def test_a_tag_page_shows_only_the_first_ten_tags_of_its_path(client, db):
+    page = client.get(reverse("tag", args=[[f"t{i}" for i in range(12)]])).text
+    assert '<span class="tag">t9</span>' in page
+    assert '<span class="tag">t10</span>' not in page
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "path"),
+    [
+        ("tag", ["c++"], "/t/c%252B%252B/"),
+        ("tag", [["c++"]], "/t/c%252B%252B/"),
+        ("tag", [("python", "web")], "/t/python+web/"),
+        ("profile_tag", ["alice", "a/b"], "/u/alice/t/a%252Fb/"),
+        ("feed_tag_atom", ["."], "/feeds/t/%252E/atom/"),
+        ("feed_private_tag", ["100%"], "/feeds/private/t/100%2525/"),
+        ("feed_person_tag", ["alice", ["é", ".."]], "/feeds/u/alice/t/%C3%A9+%252E%252E/"),
+    ],
+)
+def test_reverse_writes_the_escaped_tags_quoted_once_more(name, args, path):
+    assert reverse(name, args=args) == path

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from kwippy.accounts.services import follow_create, follow_delete, user_update_profile
 from kwippy.posts import services
+from kwippy.posts.ages import age_at
 from kwippy.posts.models import Post
-from kwippy.posts.templatetags.kwippy import age_at
 from kwippy.posts.timeline import refresh_ages
 from tests.memcached import MemcachedProcess
 

@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.shortcuts import resolve_url
 from django.test import Client, RequestFactory
 
 from kwippy.sessions import index
@@ -181,7 +182,7 @@ def test_a_malformed_index_is_ignored_and_rebuilt(alice, stored):
 def test_the_sessions_page_needs_a_signed_in_visitor(client, db):
     response = client.get("/settings/sessions/")
     assert response.status_code == 302
-    assert response["Location"].startswith(settings.LOGIN_URL)
+    assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))
 
 
 def test_the_sessions_page_lists_sessions_without_showing_their_keys(alice):
@@ -245,4 +246,4 @@ def test_the_sessions_page_during_an_outage_sends_the_visitor_to_sign_in(client,
     own_store.resume()
     # Served as anonymous (the session could not be read), so sent to sign in; never a 500.
     assert response.status_code == 302
-    assert response["Location"].startswith(settings.LOGIN_URL)
+    assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))
