@@ -8,10 +8,16 @@ TAG_MAX_LENGTH = 255
 TITLE_MAX_LENGTH = 255
 DESCRIPTION_MAX_LENGTH = 65536
 DEFAULT_PORTS = {"http": 80, "https": 443}
+ELLIPSIS = "…"
 
 
 class InvalidURL(ValueError):
     """The text is not an http(s) URL kwippy can store."""
+
+
+def shorten(text: str, limit: int) -> str:
+    """Return text cut to `limit` characters, the last one an ellipsis when anything was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
 
 
 def normalize_url(raw: str) -> str:
