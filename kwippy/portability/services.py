@@ -1,10 +1,10 @@
 """Import a Netscape bookmark file into a person's posts, and export their posts as one.
 
-The import streams: the file is parsed a block at a time (twice: first to find the last copy of
-each URL, then to write) and written in batches, each batch in a short transaction of its own, so
-a file of tens of megabytes never holds one transaction open for minutes. The posts app writes
-each batch (`posts_bulk_upsert`: a handful of statements a batch, the counts and change stamps
-with them); this module reads, cleans and reports.
+The import streams: the file is read once, parsed a block at a time and written in batches, each
+batch in a short transaction of its own, so a file of tens of megabytes never holds one
+transaction open for minutes. The posts app writes each batch (`posts_bulk_upsert`: a handful of
+statements a batch, the counts and change stamps with them); this module reads, cleans and
+reports.
 """
 
 import itertools
@@ -30,7 +30,7 @@ from kwippy.posts.normalize import (
     normalize_url,
     shorten,
 )
-from kwippy.posts.services import PostRow, posts_bulk_upsert
+from kwippy.posts.services import PostRow, PostValues, posts_bulk_upsert
 
 BATCH_SIZE = 1000
 READ_SIZE = 256 * 1024
@@ -175,18 +175,6 @@ def _blocks(stream: BinaryIO, progress: Callable[[int], None] | None) -> Iterato
         yield block
 
 
-def _last_copies(stream: BinaryIO, progress) -> tuple[dict[str, int], bool]:
-    """Return where in the file each stored URL last appears, and whether it is a bookmark file."""
-    parser = netscape.NetscapeParser()
-    last: dict[str, int] = {}
-    for position, bookmark in enumerate(parser.read(netscape.decode(_blocks(stream, progress)))):
-        try:
-            last[url_hash(normalize_url(bookmark.url))] = position
-        except InvalidURL:
-            continue
-    return last, parser.is_bookmark_file
-
-
 def bookmarks_import(
     *,
     user: User,
@@ -203,53 +191,71 @@ def bookmarks_import(
     file holds twice is saved once, with the later copy's data. Raise NotABookmarkFile, having
     stored nothing, when the stream is not a bookmark file.
 
-    The stream is read twice, so it must be seekable: first to find the last copy of every URL
-    (a copy and a later one can be a whole batch apart), then to write. `progress` is called with
-    the number of bytes read, so it adds up to twice the file's size.
+    The stream is read once, from where it stands; `progress` is called with the number of bytes
+    read each time, so it adds up to the file's size.
     """
-    start = stream.tell()
-    last, is_bookmark_file = _last_copies(stream, progress)
-    if not is_bookmark_file:
-        raise NotABookmarkFile(
-            "This is not a Netscape bookmark file (the HTML file browsers and bookmarking sites "
-            "export); nothing was imported."
-        )
-    stream.seek(start)
     result = ImportResult()
     now = timezone.now()
     pending: dict[str, PostRow] = {}
+    # What each URL written so far came to, and for each one a batch created or changed, the post
+    # as it was before the import: a later copy in a later batch applies to that, not on top of
+    # the earlier copy (a copy and a later one can be a whole batch apart).
+    outcomes: dict[str, str] = {}
+    originals: dict[str, PostValues | None] = {}
 
     def flush():
         for attempt in range(BATCH_ATTEMPTS):
             try:
                 outcome = posts_bulk_upsert(
-                    user=user, rows=pending, unmarked_private=unmarked_private, now=now
+                    user=user,
+                    rows=pending,
+                    unmarked_private=unmarked_private,
+                    now=now,
+                    originals=originals,
                 )
                 break
             except IntegrityError:
                 # The person saved one of these URLs while the batch ran: read again, retry.
                 if attempt == BATCH_ATTEMPTS - 1:
                     raise
-        result.imported += len(outcome.created)
-        result.updated += len(outcome.updated)
-        result.unchanged += len(outcome.unchanged)
+        for key in outcome.created:
+            originals[key] = None
+            outcomes[key] = "created"
+        for key, before in outcome.updated.items():
+            originals.setdefault(key, before)
+            outcomes[key] = "updated"
+        for key in outcome.unchanged:
+            outcomes[key] = "unchanged"
         pending.clear()
 
-    bookmarks = netscape.NetscapeParser().read(netscape.decode(_blocks(stream, progress)))
-    for position, bookmark in enumerate(bookmarks):
+    parser = netscape.NetscapeParser()
+    for bookmark in parser.read(netscape.decode(_blocks(stream, progress))):
         result.read += 1
         row = _clean(bookmark, folders_as_tags=folders_as_tags, now=now, result=result)
         if row is None:
             continue
         key = url_hash(row.url)
-        if last.get(key, position) != position:
+        if key in pending or key in outcomes:
             result.duplicates += 1
-            continue
+            # The later copy takes the earlier one's place, and is written in its own turn.
+            pending.pop(key, None)
         pending[key] = row
         if len(pending) >= batch_size:
             flush()
+    # Nothing is written before this is known: a file with no bookmark in it is no bookmark file.
+    if not parser.is_bookmark_file:
+        raise NotABookmarkFile(
+            "This is not a Netscape bookmark file (the HTML file browsers and bookmarking sites "
+            "export); nothing was imported."
+        )
     if pending:
         flush()
+    tally = Counter(outcomes.values())
+    result.imported, result.updated, result.unchanged = (
+        tally["created"],
+        tally["updated"],
+        tally["unchanged"],
+    )
     return result
 
 

@@ -5,6 +5,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -281,16 +282,25 @@ class PostRow:
     updated: datetime | None
 
 
+class PostValues(NamedTuple):
+    """The fields of a post that a bulk write sets."""
+
+    title: str
+    description: str
+    tags: list[str]
+    is_private: bool
+    to_read: bool
+    created: datetime
+    updated: datetime
+
+
 @dataclass
 class BulkUpsertResult:
-    """The URL hashes of the posts a bulk write created, updated, and left as they were."""
+    """What a bulk write did, by URL hash; `updated` holds each changed post as it was before."""
 
     created: set[str] = field(default_factory=set)
-    updated: set[str] = field(default_factory=set)
+    updated: dict[str, PostValues] = field(default_factory=dict)
     unchanged: set[str] = field(default_factory=set)
-
-
-_BULK_FIELDS = ["title", "description", "tags", "is_private", "to_read", "created", "updated"]
 
 
 class _CountDeltas:
@@ -299,6 +309,8 @@ class _CountDeltas:
     def __init__(self):
         self.tags: dict[str, list[int]] = {}
         self.links: Counter = Counter()
+        # Whether anything others can see changed: then public feeds must move too.
+        self.public = False
 
     def add(self, post: Post, delta: int) -> None:
         public = not post.is_private
@@ -308,11 +320,51 @@ class _CountDeltas:
             counts[1] += delta if public else 0
         if public:
             self.links[post.link_id] += delta
+            self.public = True
 
 
 def _same_second(a: datetime, b: datetime) -> bool:
     # Bookmark files hold whole seconds, rounded down (before 1970 too).
     return a.replace(microsecond=0) == b.replace(microsecond=0)
+
+
+def _values_of(post: Post) -> PostValues:
+    return PostValues._make(getattr(post, name) for name in PostValues._fields)
+
+
+def _merged(
+    row: PostRow, base: PostValues | None, *, unmarked_private: bool, now: datetime
+) -> PostValues:
+    """Return the post that `row` makes of `base` (None: no post yet); `base` if nothing changes."""
+    if base is None:
+        created = row.created or now
+        return PostValues(
+            title=row.title or shorten(row.url, TITLE_MAX_LENGTH),
+            description=row.description or "",
+            tags=row.tags,
+            is_private=unmarked_private if row.is_private is None else row.is_private,
+            to_read=bool(row.to_read),
+            created=created,
+            updated=row.updated or created,
+        )
+    # Where the row says nothing about a field, the post keeps its own.
+    merged = PostValues(
+        title=base.title if row.title is None else row.title,
+        description=base.description if row.description is None else row.description,
+        tags=row.tags,
+        is_private=base.is_private if row.is_private is None else row.is_private,
+        to_read=base.to_read if row.to_read is None else row.to_read,
+        created=base.created
+        if row.created is None or _same_second(row.created, base.created)
+        else row.created,
+        updated=base.updated
+        if row.updated is None or _same_second(row.updated, base.updated)
+        else row.updated,
+    )
+    if merged != base and merged.updated == base.updated:
+        # Changed, and the row gives no other moment of the change: it changed now.
+        merged = merged._replace(updated=now)
+    return merged
 
 
 # Links and posts are inserted by hand with one UNNEST each: `bulk_create` cannot use UNNEST for a
@@ -360,18 +412,28 @@ def _insert_posts(posts: list[Post]) -> None:
 
 
 def posts_bulk_upsert(
-    *, user: User, rows: Mapping[str, PostRow], unmarked_private: bool, now: datetime
+    *,
+    user: User,
+    rows: Mapping[str, PostRow],
+    unmarked_private: bool,
+    now: datetime,
+    originals: Mapping[str, PostValues | None] | None = None,
 ) -> BulkUpsertResult:
     """Create or update a person's posts of many URLs at once, in one short transaction.
 
     `rows` are keyed by the `url_hash` of their URL, one row a URL. A post already saved keeps its
-    own value of every field its row says nothing about; a new one is private when its row says
+    own value of every field its row says nothing about; a new post is private when its row says
     nothing of privacy if `unmarked_private`, and dated `now` when its row gives no date. Raise
     IntegrityError if the person saved one of the URLs meanwhile (read again and retry).
 
-    A handful of statements whatever the number of rows, where the single-post services would
-    cost a few per post; the counts move once, and the change stamps once.
+    A writer of many batches that meets a URL again passes, in `originals`, the post as it was
+    before its first batch (None: there was none): the row then applies to that, so the later row
+    replaces the earlier one instead of adding to it, and the result says what the two did together.
+
+    A handful of statements whatever the number of rows, where the single-post services would cost
+    a few per post: the counts move once, and the change stamps once.
     """
+    originals = originals or {}
     result = BulkUpsertResult()
     counts = _CountDeltas()
     with transaction.atomic():
@@ -384,63 +446,35 @@ def posts_bulk_upsert(
             )
         }
         creates, updates = [], []
-        # Whether anything others can see changed: then public feeds must move too.
-        touched_public = False
         for key, row in rows.items():
             post = existing.get(link_ids[key])
-            if post is None:
-                created = row.created or now
-                post = Post(
-                    user=user,
-                    link_id=link_ids[key],
-                    title=row.title or shorten(row.url, TITLE_MAX_LENGTH),
-                    description=row.description or "",
-                    tags=row.tags,
-                    is_private=unmarked_private if row.is_private is None else row.is_private,
-                    to_read=bool(row.to_read),
-                    created=created,
-                    updated=row.updated or created,
-                )
-                creates.append(post)
-                touched_public |= not post.is_private
-                counts.add(post, 1)
+            current = None if post is None else _values_of(post)
+            base = originals.get(key, current)
+            wanted = _merged(row, base, unmarked_private=unmarked_private, now=now)
+            if base is None:
                 result.created.add(key)
-                continue
-            # Where the row says nothing about a field, the post keeps its own.
-            wanted = {
-                "title": post.title if row.title is None else row.title,
-                "description": post.description if row.description is None else row.description,
-                "tags": row.tags,
-                "is_private": post.is_private if row.is_private is None else row.is_private,
-                "to_read": post.to_read if row.to_read is None else row.to_read,
-            }
-            changed = {
-                name: value for name, value in wanted.items() if getattr(post, name) != value
-            }
-            if row.created and not _same_second(row.created, post.created):
-                changed["created"] = row.created
-            if row.updated and not _same_second(row.updated, post.updated):
-                changed["updated"] = row.updated
-            if not changed:
+            elif wanted == base:
                 result.unchanged.add(key)
+            else:
+                result.updated[key] = base
+            if wanted == current:
                 continue
-            counts.add(post, -1)
-            touched_public |= not post.is_private
-            for name, value in changed.items():
-                setattr(post, name, value)
-            if "updated" not in changed:
-                post.updated = now
+            if post is None:
+                post = Post(user=user, link_id=link_ids[key], **wanted._asdict())
+                creates.append(post)
+            else:
+                counts.add(post, -1)
+                for name, value in wanted._asdict().items():
+                    setattr(post, name, value)
+                updates.append(post)
             counts.add(post, 1)
-            touched_public |= not post.is_private
-            updates.append(post)
-            result.updated.add(key)
         _insert_posts(creates)
-        Post.objects.bulk_update(updates, _BULK_FIELDS)
+        Post.objects.bulk_update(updates, PostValues._fields)
         post_counts_apply(
             user_id=user.pk,
             tag_deltas={name: (c[0], c[1]) for name, c in counts.tags.items()},
             link_deltas=counts.links,
         )
         if creates or updates:
-            change_stamp_posts(user_id=user.pk, public=touched_public)
+            change_stamp_posts(user_id=user.pk, public=counts.public)
     return result
