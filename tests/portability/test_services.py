@@ -469,9 +469,7 @@ class TestBatches:
         assert post.updated == post.created
         assert_counts_match_posts()
 
-    def test_a_later_copy_in_a_later_batch_applies_to_the_post_saved_before_the_import(
-        self, alice
-    ):
+    def test_a_later_copy_in_a_later_batch_applies_to_the_post_saved_before_the_import(self, alice):
         post_services.post_create(
             user=alice,
             url="https://a.example/",
