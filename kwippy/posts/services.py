@@ -5,7 +5,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict, Unpack
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -34,7 +34,7 @@ class PostExists(Exception):
         self.post = post
 
 
-def link_for_url(url: str) -> Link:
+def link_get_or_create(*, url: str) -> Link:
     """Return the Link for a URL (normalised here), creating it if nobody saved it before."""
     url = normalize_url(url)
     link, _ = Link.objects.get_or_create(url_hash=url_hash(url), defaults={"url": url})
@@ -121,7 +121,7 @@ def post_create(
     created: datetime | None = None,
 ) -> Post:
     """Save a link for a person; raise PostExists if they saved it already."""
-    link = link_for_url(url)
+    link = link_get_or_create(url=url)
     tag_list = _tag_list(tags)
     now = timezone.now()
     try:
@@ -144,9 +144,20 @@ def post_create(
     return post
 
 
+class PostChanges(TypedDict, total=False):
+    """The fields of a post that `post_update` changes; those left out keep their value."""
+
+    title: str
+    description: str
+    tags: str | Iterable[str]
+    is_private: bool
+    to_read: bool
+    created: datetime
+
+
 @transaction.atomic
-def post_update(post: Post, **changes) -> Post:
-    """Change a post's title, description, tags, privacy or to-read flag; return the saved post.
+def post_update(*, post: Post, **changes: Unpack[PostChanges]) -> Post:
+    """Change a post's title, description, tags, privacy, to-read flag or date; return it saved.
 
     The changes apply to the row as locked now, never to `post` as its caller read it: a field
     another request changed in between keeps that change unless this call changes it too. `post`
@@ -181,7 +192,7 @@ def post_update(post: Post, **changes) -> Post:
 
 
 @transaction.atomic
-def post_delete(post: Post) -> None:
+def post_delete(*, post: Post) -> None:
     """Delete a post and take it out of the counts."""
     old = Post.objects.select_for_update().filter(pk=post.pk).first()
     if old is None:

@@ -22,10 +22,10 @@ def _stored(user) -> dict[str, tuple[int, int]]:
 def test_updates_and_deletes_bring_tag_counts_down_as_well_as_up(alice):
     one = services.post_create(user=alice, url="https://1.example/", title="1", tags="a b")
     two = services.post_create(user=alice, url="https://2.example/", title="2", tags="b c")
-    services.post_update(one, tags="c", is_private=True)
-    services.post_update(two, tags="a b c")
+    services.post_update(post=one, tags="c", is_private=True)
+    services.post_update(post=two, tags="a b c")
     assert _stored(alice) == _recount(alice) == {"a": (1, 1), "b": (1, 1), "c": (2, 1)}
-    services.post_delete(two)
+    services.post_delete(post=two)
     assert _stored(alice) == _recount(alice) == {"c": (1, 0)}
 
 
@@ -33,10 +33,10 @@ def test_link_public_saves_follow_privacy_changes(alice, bob):
     post = services.post_create(user=alice, url="https://1.example/", title="1")
     services.post_create(user=bob, url="https://1.example/", title="1")
     link = Link.objects.get()
-    services.post_update(post, is_private=True)
+    services.post_update(post=post, is_private=True)
     link.refresh_from_db()
     assert link.public_saves == 1
-    services.post_update(post, is_private=False)
+    services.post_update(post=post, is_private=False)
     link.refresh_from_db()
     assert link.public_saves == 2
 
