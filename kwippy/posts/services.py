@@ -284,13 +284,13 @@ class PostRow:
     """One post to write in bulk, by its normalised URL; `None` where its source says nothing."""
 
     url: str
-    title: str | None
-    description: str | None
-    tags: list[str]
-    is_private: bool | None
-    to_read: bool | None
-    created: datetime | None
-    updated: datetime | None
+    title: str | None = None
+    description: str | None = None
+    tags: list[str] = field(default_factory=list)
+    is_private: bool | None = None
+    to_read: bool | None = None
+    created: datetime | None = None
+    updated: datetime | None = None
 
 
 class PostValues(NamedTuple):

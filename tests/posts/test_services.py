@@ -1,7 +1,9 @@
 """Writes keep the denormalised counts equal to what the posts say."""
 
+from django.utils import timezone
+
 from kwippy.posts import services
-from kwippy.posts.models import Link, Post, UserTag
+from kwippy.posts.models import Link, Post, UserTag, url_hash
 
 
 def _recount(user) -> dict[str, tuple[int, int]]:
@@ -48,3 +50,37 @@ def test_search_vector_is_filled_from_title_tags_description_and_url(alice):
     assert Post.objects.filter(search_vector="bread").exists()
     assert Post.objects.filter(search_vector="baking").exists()
     assert Post.objects.filter(search_vector="recipes").exists()
+
+
+def test_a_bulk_upsert_keeps_what_its_rows_leave_out_and_counts_once(
+    alice, bob, django_assert_max_num_queries
+):
+    services.post_create(user=bob, url="https://a.example/", title="Bob's", tags="x")
+    services.post_create(
+        user=alice, url="https://a.example/", title="Kept", description="kept", tags="x"
+    )
+    rows = {
+        url_hash(row.url): row
+        for row in [
+            services.PostRow(url="https://a.example/", tags=["y"], is_private=True),
+            *(services.PostRow(url=f"https://b.example/{i}", tags=["y"]) for i in range(20)),
+        ]
+    }
+    with django_assert_max_num_queries(12):
+        result = services.posts_bulk_upsert(
+            user=alice, rows=rows, unmarked_private=False, now=timezone.now()
+        )
+    assert (len(result.created), len(result.updated), len(result.unchanged)) == (20, 1, 0)
+    kept = Post.objects.get(user=alice, link__url="https://a.example/")
+    assert (kept.title, kept.description, kept.tags, kept.is_private) == (
+        "Kept",
+        "kept",
+        ["y"],
+        True,
+    )
+    assert Link.objects.get(url="https://a.example/").public_saves == 1
+    assert _stored(alice) == _recount(alice) == {"y": (21, 20)}
+    again = services.posts_bulk_upsert(
+        user=alice, rows=rows, unmarked_private=False, now=timezone.now()
+    )
+    assert (len(again.created), len(again.updated), len(again.unchanged)) == (0, 0, 21)
