@@ -49,7 +49,7 @@ def _secret_of(app_password: AppPassword) -> str | None:
     return None
 
 
-def derived_app_password_secret(*, user: User, name: str) -> str:
+def app_password_derived_secret(*, user: User, name: str) -> str:
     """Return the secret of the person's app password `name`, making it on first use.
 
     Raise AppPasswordError when it must be made and the person has too many already.

@@ -23,7 +23,7 @@ from kwippy.api.auth import Caller, api_caller
 from kwippy.api.errors import ApiError
 from kwippy.api.origin import sent_for_another_site
 from kwippy.api.render import Format
-from kwippy.api.services import API_TOKEN_NAME, FEED_SECRET_NAME, derived_app_password_secret
+from kwippy.api.services import API_TOKEN_NAME, FEED_SECRET_NAME, app_password_derived_secret
 from kwippy.auth.services import AppPasswordError
 from kwippy.posts import selectors as post_selectors
 from kwippy.posts import services as post_services
@@ -177,17 +177,17 @@ def posts_add(call: Call) -> HttpResponse:
             fields["to_read"] = toread
         if created is not None:
             fields["created"] = created
-        post_services.post_update(exists.post, **fields)
+        post_services.post_update(post=exists.post, **fields)
     return render.result_code(call.fmt, "done")
 
 
 @_method("posts/delete", writes=True)
 def posts_delete(call: Call) -> HttpResponse:
     """Delete the person's bookmark of a URL."""
-    post = post_selectors.user_post_for_url(user=call.user, url=params.url(call.params))
+    post = post_selectors.post_get_by_url(user=call.user, url=params.url(call.params))
     if post is None:
         return render.result_code(call.fmt, "item not found")
-    post_services.post_delete(post)
+    post_services.post_delete(post=post)
     return render.result_code(call.fmt, "done")
 
 
@@ -292,7 +292,7 @@ def notes_get(call: Call) -> HttpResponse:
 
 def _derived_secret(call: Call, name: str) -> str:
     try:
-        return derived_app_password_secret(user=call.user, name=name)
+        return app_password_derived_secret(user=call.user, name=name)
     except AppPasswordError:
         raise ApiError("too many app passwords", status=409) from None
 

@@ -30,7 +30,7 @@ class RecentFeed(PostsFeed):
         return changes.last_change_public()
 
     def posts(self, scope):
-        return selectors.public_recent_posts()
+        return selectors.posts_public_recent()
 
 
 class PopularFeed(PostsFeed):
@@ -48,7 +48,7 @@ class PopularFeed(PostsFeed):
     def posts(self, scope):
         # The ranking after the change that dates the document, or the ETag would name a newer
         # change than the ranking shows, for as long as the document is cached.
-        rows, _ = selectors.popular_links(after=None, size=scope.count, ranked_since=scope.as_of)
+        rows, _ = selectors.links_popular(after=None, size=scope.count, ranked_since=scope.as_of)
         return [row.post for row in rows]
 
     def item_guid(self, item: FeedItem) -> str:
@@ -69,7 +69,7 @@ class TagFeed(PostsFeed):
         return changes.last_change_public()
 
     def posts(self, scope):
-        return selectors.tag_posts(tags=list(scope.tags))
+        return selectors.posts_tagged(tags=list(scope.tags))
 
 
 class PersonFeed(PostsFeed):
@@ -88,7 +88,7 @@ class PersonFeed(PostsFeed):
         return changes.last_change_user(user_id=scope.person.pk, private=False)
 
     def posts(self, scope):
-        return selectors.user_posts(owner=scope.person, viewer=None, tags=list(scope.tags))
+        return selectors.posts_of_user(owner=scope.person, viewer=None, tags=list(scope.tags))
 
 
 class PrivateFeed(PostsFeed):
@@ -110,7 +110,7 @@ class PrivateFeed(PostsFeed):
 
     def posts(self, scope):
         owner = scope.person
-        return selectors.user_posts(owner=owner, viewer=owner, tags=list(scope.tags))
+        return selectors.posts_of_user(owner=owner, viewer=owner, tags=list(scope.tags))
 
 
 class NetworkFeed(PostsFeed):
@@ -131,7 +131,7 @@ class NetworkFeed(PostsFeed):
         return changes.last_change_network(user_id=scope.person.pk)
 
     def posts(self, scope):
-        return selectors.followed_public_posts(user=scope.person)
+        return selectors.posts_followed_public(user=scope.person)
 
 
 class ToReadFeed(PostsFeed):
@@ -152,4 +152,4 @@ class ToReadFeed(PostsFeed):
         return changes.last_change_user(user_id=scope.person.pk, private=True)
 
     def posts(self, scope):
-        return selectors.to_read_posts(user=scope.person)
+        return selectors.posts_to_read(user=scope.person)

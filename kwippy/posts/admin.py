@@ -72,7 +72,7 @@ class PostAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         if change:
             saved = services.post_update(
-                obj,
+                post=obj,
                 title=data["title"],
                 description=data["description"],
                 tags=data["tags"],
@@ -95,11 +95,11 @@ class PostAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
 
     def delete_model(self, request, obj):
-        services.post_delete(obj)
+        services.post_delete(post=obj)
 
     def delete_queryset(self, request, queryset):
         for post in queryset:
-            services.post_delete(post)
+            services.post_delete(post=post)
 
 
 @admin.register(UserTag)

@@ -14,9 +14,16 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 # Pinboard resets a creation time more than ten minutes ahead of the server's clock to now.
 FUTURE_SLACK = timedelta(minutes=10)
 
+ELLIPSIS = "…"
+
 
 class InvalidURL(ValueError):
     """The text is not an http(s) URL kwippy can store."""
+
+
+def shorten(text: str, limit: int) -> str:
+    """Return text cut to `limit` characters, the last one an ellipsis when anything was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
 
 
 def normalize_url(raw: str) -> str:

@@ -37,15 +37,15 @@ def _signed_in(viewer: User | None) -> User | None:
     return viewer if viewer is not None and viewer.is_authenticated else None
 
 
-def public_recent_posts() -> QuerySet[Post]:
+def posts_public_recent() -> QuerySet[Post]:
     """Return everyone's public posts, newest first."""
     return _listing(Post.objects.filter(is_private=False))
 
 
-def network_posts(*, user: User) -> QuerySet[Post]:
+def posts_network(*, user: User) -> QuerySet[Post]:
     """Return a person's own posts (private too) and the public posts of the people they follow.
 
-    The same rows as `network_page`, as a queryset (for feeds); pages use `network_page`.
+    Feeds read this queryset; pages read the same rows through `posts_network_page`.
     """
     followed = Follow.objects.filter(follower=user).values("followee")
     return _listing(Post.objects.filter(Q(user=user) | Q(user__in=followed, is_private=False)))
@@ -72,8 +72,8 @@ LIMIT %(limit)s
 """
 
 
-def network_page(*, user: User, cursor: str | None, size: int) -> Page[Post]:
-    """Return one page of `network_posts`, after `cursor`; raise BadCursor for a bad one."""
+def posts_network_page(*, user: User, cursor: str | None, size: int) -> Page[Post]:
+    """Return one page of `posts_network`, after `cursor`; raise BadCursor for a bad one."""
     if cursor:
         created, pk = parse_recent_cursor(cursor)
     else:
@@ -84,24 +84,26 @@ def network_page(*, user: User, cursor: str | None, size: int) -> Page[Post]:
         ids = [row[0] for row in db.fetchall()]
     more = len(ids) > size
     ids = ids[:size]
-    loaded = {post.pk: post for post in posts_by_ids(ids)}
+    loaded = {post.pk: post for post in posts_by_ids(ids=ids)}
     rows = [loaded[pk] for pk in ids if pk in loaded]
     next_cursor = recent_cursor(rows[-1].created, rows[-1].pk) if more and rows else None
     return Page(items=rows, next_cursor=next_cursor, is_first=not cursor)
 
 
-def followed_public_posts(*, user: User) -> QuerySet[Post]:
+def posts_followed_public(*, user: User) -> QuerySet[Post]:
     """Return the public posts of the people a person follows (not their own), newest first."""
     followed = Follow.objects.filter(follower=user).values("followee")
     return _listing(Post.objects.filter(user__in=followed, is_private=False))
 
 
-def to_read_posts(*, user: User) -> QuerySet[Post]:
+def posts_to_read(*, user: User) -> QuerySet[Post]:
     """Return a person's own posts marked to read (private ones too), newest first."""
     return _listing(Post.objects.filter(user=user, to_read=True))
 
 
-def user_posts(*, owner: User, viewer: User | None, tags: list[str] | None = None):
+def posts_of_user(
+    *, owner: User, viewer: User | None, tags: list[str] | None = None
+) -> QuerySet[Post]:
     """Return a person's posts as `viewer` may see them (private ones for the owner only)."""
     queryset = Post.objects.filter(user=owner)
     if _signed_in(viewer) is None or viewer.pk != owner.pk:
@@ -111,24 +113,24 @@ def user_posts(*, owner: User, viewer: User | None, tags: list[str] | None = Non
     return _listing(queryset)
 
 
-def tag_posts(*, tags: list[str]) -> QuerySet[Post]:
+def posts_tagged(*, tags: list[str]) -> QuerySet[Post]:
     """Return everyone's public posts carrying every one of `tags`, newest first."""
     return _listing(Post.objects.filter(is_private=False, tags__contains=tags))
 
 
-def link_public_posts(*, link: Link) -> QuerySet[Post]:
+def posts_of_link(*, link: Link) -> QuerySet[Post]:
     """Return everyone's public saves of a link, newest first."""
     return _listing(Post.objects.filter(link=link, is_private=False))
 
 
-def link_post_of(*, link: Link, user: User | None) -> Post | None:
+def post_get_by_link(*, link: Link, user: User | None) -> Post | None:
     """Return the viewer's own save of a link (private or not), if they have one."""
     if _signed_in(user) is None:
         return None
     return Post.objects.select_related("user", "link").filter(link=link, user=user).first()
 
 
-def user_post_for_url(*, user: User, url: str) -> Post | None:
+def post_get_by_url(*, user: User, url: str) -> Post | None:
     """Return the person's post of a URL (in any spelling that normalises the same), if any."""
     try:
         normalized = normalize_url(url)
@@ -141,7 +143,7 @@ def user_post_for_url(*, user: User, url: str) -> Post | None:
     )
 
 
-def link_for_viewer(*, public_id: str, viewer: User | None) -> Link | None:
+def link_get_for_viewer(*, public_id: str, viewer: User | None) -> Link | None:
     """Return a link someone saved publicly, or one the viewer saved; None otherwise.
 
     A link only saved privately by others does not exist for the viewer: even its address would
@@ -157,7 +159,7 @@ def link_for_viewer(*, public_id: str, viewer: User | None) -> Link | None:
     return None
 
 
-def search_posts(*, text: str, viewer: User | None) -> QuerySet[Post]:
+def posts_search(*, text: str, viewer: User | None) -> QuerySet[Post]:
     """Return the posts matching a web-search style query, best first, as `viewer` may see them.
 
     Visitors find public posts; a signed-in person also finds their own private ones.
@@ -179,7 +181,7 @@ def search_posts(*, text: str, viewer: User | None) -> QuerySet[Post]:
     )
 
 
-def posts_by_ids(ids: list[int]) -> QuerySet[Post]:
+def posts_by_ids(*, ids: list[int]) -> QuerySet[Post]:
     """Return the posts with these ids, with what a list shows of them (any order)."""
     return _listing(Post.objects.filter(pk__in=ids))
 
@@ -195,7 +197,7 @@ class PopularLink:
         return popular_cursor(self.saves, self.link.public_id)
 
 
-def popular_links(
+def links_popular(
     *, after: tuple[int, str] | None, size: int, ranked_since: datetime | None = None
 ) -> tuple[list[PopularLink], bool]:
     """Return the links most people saved publicly in the last 30 days, most saved first.
@@ -278,7 +280,7 @@ def follow_counts(*, user: User) -> tuple[int, int]:
     return followers, following
 
 
-def is_following(*, follower: User | None, followee: User) -> bool:
+def follow_exists(*, follower: User | None, followee: User) -> bool:
     """Return whether `follower` follows `followee` (False for visitors)."""
     if _signed_in(follower) is None:
         return False

@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from kwippy.accounts.changes import timeline_stamps
 from kwippy.accounts.models import User
 from kwippy.posts.ages import age_at
-from kwippy.posts.selectors import network_page
+from kwippy.posts.selectors import posts_network_page
 
 TIMELINE_CACHE_SECONDS = 120
 EMPTY_TEXT = "Nothing saved yet. Add a bookmark, or follow someone."
@@ -51,7 +51,7 @@ def refresh_ages(html: str, *, now: datetime) -> str:
 def network_list_html(*, request, user: User, cursor: str | None, size: int) -> SafeString:
     """Return the rendered post list of a page of a person's network timeline.
 
-    Raise BadCursor for a bad `cursor`, as `network_page` does.
+    Raise BadCursor for a bad `cursor`, as `posts_network_page` does.
     """
     stamps = timeline_stamps(user_id=user.pk)
     # No stamp at all: nothing was ever recorded for these people, so nothing would move the key.
@@ -65,7 +65,7 @@ def network_list_html(*, request, user: User, cursor: str | None, size: int) -> 
     )
     html = cache.get(key) if cacheable else None
     if not isinstance(html, str):
-        page = network_page(user=user, cursor=cursor, size=size)
+        page = posts_network_page(user=user, cursor=cursor, size=size)
         html = render_to_string(
             "posts/_list.html", {"page": page, "empty_text": EMPTY_TEXT}, request=request
         )

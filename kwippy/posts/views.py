@@ -40,7 +40,7 @@ def home(request):
                 request=request, user=request.user, cursor=_cursor(request), size=page_size()
             )
             return render(request, "posts/home.html", {"post_list": post_list})
-        page = _recent_page(request, selectors.public_recent_posts())
+        page = _recent_page(request, selectors.posts_public_recent())
     except BadCursor:
         return bad_request(request, "That page address is not valid.")
     return render(request, "posts/home.html", {"page": page})
@@ -53,7 +53,7 @@ def popular(request):
         after = parse_popular_cursor(cursor) if cursor else None
     except BadCursor:
         return bad_request(request, "That page address is not valid.")
-    rows, more = selectors.popular_links(after=after, size=page_size())
+    rows, more = selectors.links_popular(after=after, size=page_size())
     return render(
         request,
         "posts/popular.html",
@@ -70,7 +70,7 @@ def tag_page(request, tags: list[str]):
     if not tags:
         raise Http404("No such tag.")
     try:
-        page = _recent_page(request, selectors.tag_posts(tags=tags))
+        page = _recent_page(request, selectors.posts_tagged(tags=tags))
     except BadCursor:
         return bad_request(request, "That page address is not valid.")
     feed_title = "Bookmarks tagged " + " + ".join(tags)
@@ -79,14 +79,14 @@ def tag_page(request, tags: list[str]):
 
 def link_page(request, public_id: str):
     """Show everyone's public saves of one link, with a button to save it too."""
-    link = selectors.link_for_viewer(public_id=public_id, viewer=request.user)
+    link = selectors.link_get_for_viewer(public_id=public_id, viewer=request.user)
     if link is None:
         raise Http404("No such link.")
     try:
-        page = _recent_page(request, selectors.link_public_posts(link=link))
+        page = _recent_page(request, selectors.posts_of_link(link=link))
     except BadCursor:
         return bad_request(request, "That page address is not valid.")
-    mine = selectors.link_post_of(link=link, user=request.user)
+    mine = selectors.post_get_by_link(link=link, user=request.user)
     title = mine.title if mine else (page.items[0].title if page.items else link.url)
     return render(
         request,
@@ -106,10 +106,13 @@ def search(request):
     text = request.GET.get("q", "").strip()
     page = None
     if text:
-        queryset = selectors.search_posts(text=text, viewer=request.user)
+        queryset = selectors.posts_search(text=text, viewer=request.user)
         try:
             page = paginate_ranked(
-                queryset, cursor=_cursor(request), size=page_size(), load=selectors.posts_by_ids
+                queryset,
+                cursor=_cursor(request),
+                size=page_size(),
+                load=lambda ids: selectors.posts_by_ids(ids=ids),
             )
         except BadCursor:
             return bad_request(request, "That page address is not valid.")
@@ -156,7 +159,7 @@ def post_add(request):
     initial = _prefill(request)
     existing = None
     if initial["url"]:
-        existing = selectors.user_post_for_url(user=request.user, url=initial["url"])
+        existing = selectors.post_get_by_url(user=request.user, url=initial["url"])
     form = PostAddForm(initial=initial)
     return render(request, template, {"form": form, "popup": popup, "existing": existing})
 
@@ -172,7 +175,7 @@ def post_edit(request, post_id: int):
         if form.is_valid():
             data = form.cleaned_data
             services.post_update(
-                post,
+                post=post,
                 title=data["title"] or post.link.url,
                 description=data["description"],
                 tags=data["tags"],
@@ -202,7 +205,7 @@ def post_edit(request, post_id: int):
 def post_delete(request, post_id: int):
     """Delete one of your bookmarks."""
     post = access.post_for_write(user=request.user, post_id=post_id)
-    services.post_delete(post)
+    services.post_delete(post=post)
     messages.success(request, "Bookmark deleted.")
     return redirect("profile", username=request.user.username)
 
@@ -220,7 +223,7 @@ def _person(username: str) -> User:
 def _person_page(request, owner: User, tags: list[str]):
     try:
         page = paginate_recent(
-            selectors.user_posts(owner=owner, viewer=request.user, tags=tags),
+            selectors.posts_of_user(owner=owner, viewer=request.user, tags=tags),
             cursor=request.GET.get("before") or None,
             size=page_size(),
         )
@@ -236,7 +239,7 @@ def _person_page(request, owner: User, tags: list[str]):
         "cloud_top": max((count for _, count in cloud), default=0),
         "followers": followers,
         "following": following,
-        "is_following": selectors.is_following(follower=request.user, followee=owner),
+        "is_following": selectors.follow_exists(follower=request.user, followee=owner),
         "is_owner": request.user.is_authenticated and request.user.pk == owner.pk,
     }
     return render(request, "posts/profile.html", context)

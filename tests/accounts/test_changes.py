@@ -37,11 +37,11 @@ def test_a_public_post_stamps_both_and_a_private_one_only_the_persons(alice, run
     first = _stamp(alice)
     assert first.posts == first.public_posts == changes.last_change_public()
     with run_commit_hooks():
-        post_update(post, is_private=True)  # going private is a public change
+        post_update(post=post, is_private=True)  # going private is a public change
     second = _stamp(alice)
     assert second.public_posts > first.public_posts
     with run_commit_hooks():
-        post_update(post, title="still private")
+        post_update(post=post, title="still private")
     third = _stamp(alice)
     assert third.posts > second.posts
     assert third.public_posts == second.public_posts
@@ -54,7 +54,7 @@ def test_deleting_a_post_stamps_it(alice, run_commit_hooks):
         post = post_create(user=alice, url="https://example.com/", title="t")
     before = _stamp(alice)
     with run_commit_hooks():
-        post_delete(post)
+        post_delete(post=post)
     assert _stamp(alice).public_posts > before.public_posts
 
 

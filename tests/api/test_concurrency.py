@@ -53,7 +53,7 @@ def test_a_concurrent_add_leaving_shared_out_never_undoes_a_private_one(private_
     if not private_first:
         calls.reverse()
     for _ in range(3):
-        post_update(post, is_private=False)
+        post_update(post=post, is_private=False)
         # Both calls read the post, then queue on its row lock in the order they were started.
         with transaction.atomic():
             Post.objects.select_for_update().get(pk=post.pk)

@@ -143,7 +143,7 @@ def test_xml_escapes_what_people_write_and_survives_what_xml_cannot_carry(api, a
     assert root[0].attrib["href"] == "https://example.com/?a=1&b=<2>"
     assert root[0].attrib["extended"] == "line one\nline two\ttab"
     assert root[0].attrib["description"] == "bell \ufffd and form feed \ufffd"
-    post_update(post, title="Quotes \" and ' & <tags>")
+    post_update(post=post, title="Quotes \" and ' & <tags>")
     assert xml_of(api("posts/recent"))[0].attrib["description"] == "Quotes \" and ' & <tags>"
 
 
@@ -263,5 +263,5 @@ def test_meta_changes_when_the_post_does(alice):
     post = post_create(user=alice, url="https://example.com/", title="Example")
     before = post_meta(post)
     assert post_meta(Post.objects.select_related("link").get(pk=post.pk)) == before
-    post_update(post, to_read=True)
+    post_update(post=post, to_read=True)
     assert post_meta(post) != before

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kwippy.api.services import API_TOKEN_NAME, FEED_SECRET_NAME, derived_app_password_secret
+from kwippy.api.services import API_TOKEN_NAME, FEED_SECRET_NAME, app_password_derived_secret
 from kwippy.auth.models import AppPassword
 from kwippy.auth.services import (
     APP_PASSWORD_SHAPE,
@@ -14,7 +14,7 @@ from kwippy.auth.services import (
 
 
 def test_a_derived_secret_is_an_app_password_stored_only_as_its_hash(alice):
-    secret = derived_app_password_secret(user=alice, name=API_TOKEN_NAME)
+    secret = app_password_derived_secret(user=alice, name=API_TOKEN_NAME)
     assert APP_PASSWORD_SHAPE.fullmatch(secret)
     stored = AppPassword.objects.get(user=alice, name=API_TOKEN_NAME)
     assert stored.digest == app_password_digest(secret)
@@ -23,7 +23,7 @@ def test_a_derived_secret_is_an_app_password_stored_only_as_its_hash(alice):
 
 def test_each_person_and_name_gets_its_own_secret(alice, bob):
     secrets = {
-        derived_app_password_secret(user=user, name=name)
+        app_password_derived_secret(user=user, name=name)
         for user in (alice, bob)
         for name in (API_TOKEN_NAME, FEED_SECRET_NAME)
     }
@@ -31,23 +31,23 @@ def test_each_person_and_name_gets_its_own_secret(alice, bob):
 
 
 def test_a_secret_made_under_a_retired_key_still_derives(alice, settings):
-    secret = derived_app_password_secret(user=alice, name=API_TOKEN_NAME)
+    secret = app_password_derived_secret(user=alice, name=API_TOKEN_NAME)
     settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
     settings.SECRET_KEY = "another-key-" + "x" * 50
-    assert derived_app_password_secret(user=alice, name=API_TOKEN_NAME) == secret
+    assert app_password_derived_secret(user=alice, name=API_TOKEN_NAME) == secret
 
 
 def test_a_secret_no_key_derives_is_replaced(alice, settings):
-    secret = derived_app_password_secret(user=alice, name=API_TOKEN_NAME)
+    secret = app_password_derived_secret(user=alice, name=API_TOKEN_NAME)
     settings.SECRET_KEY = "another-key-" + "x" * 50
-    replacement = derived_app_password_secret(user=alice, name=API_TOKEN_NAME)
+    replacement = app_password_derived_secret(user=alice, name=API_TOKEN_NAME)
     assert replacement != secret
     assert AppPassword.objects.filter(user=alice, name=API_TOKEN_NAME).count() == 1
 
 
 def test_a_hand_made_app_password_under_the_reserved_name_is_replaced(alice):
     _, hand_made = app_password_create(user=alice, name=API_TOKEN_NAME)
-    secret = derived_app_password_secret(user=alice, name=API_TOKEN_NAME)
+    secret = app_password_derived_secret(user=alice, name=API_TOKEN_NAME)
     assert secret != hand_made
     assert AppPassword.objects.get(user=alice, name=API_TOKEN_NAME).digest == (
         app_password_digest(secret)
@@ -58,5 +58,5 @@ def test_no_secret_is_made_past_the_app_password_limit(alice):
     for n in range(MAX_APP_PASSWORDS):
         app_password_create(user=alice, name=f"reader {n}")
     with pytest.raises(AppPasswordError):
-        derived_app_password_secret(user=alice, name=API_TOKEN_NAME)
+        app_password_derived_secret(user=alice, name=API_TOKEN_NAME)
     assert not AppPassword.objects.filter(name=API_TOKEN_NAME).exists()

@@ -117,11 +117,11 @@ def test_a_public_change_moves_the_validators(client, posts, committed, path, ch
                 tags="python",
             )
         elif change == "edited":
-            post_update(posts["alice second"], title="Edited")
+            post_update(post=posts["alice second"], title="Edited")
         elif change == "deleted":
-            post_delete(posts["alice second"])
+            post_delete(post=posts["alice second"])
         else:
-            post_update(posts["alice second"], is_private=True)
+            post_update(post=posts["alice second"], is_private=True)
     assert _moved(client, path, before)
 
 
@@ -144,9 +144,9 @@ def test_a_private_change_moves_private_feeds_only(client, posts, committed, pat
                 to_read=True,
             )
         elif change == "edited":
-            post_update(posts["alice private"], title="Still secret")
+            post_update(post=posts["alice private"], title="Still secret")
         else:
-            post_delete(posts["alice private"])
+            post_delete(post=posts["alice private"])
     assert _moved(client, path, before, "alice")
     # A public feed that moved would tell the world that something private happened.
     for public_path, validators in public.items():
@@ -208,7 +208,7 @@ def test_popular_moves_with_public_changes(client, posts, committed):
     before = _validators(client.get("/feeds/popular/"))
     assert not _moved(client, "/feeds/popular/", before)
     with committed():
-        post_delete(posts["charlie public"])
+        post_delete(post=posts["charlie public"])
     assert _moved(client, "/feeds/popular/", before)
 
 
@@ -273,7 +273,7 @@ def test_the_cached_document_is_kept_per_count_and_format_and_shared_by_hosts(
 def test_private_feeds_are_built_for_each_request(client, posts, committed, alice):
     client.get("/feeds/private/", **as_user("alice"))
     with committed():
-        post_update(posts["alice private"], title="Renamed secret")
+        post_update(post=posts["alice private"], title="Renamed secret")
     # The stamp moved, so this is a fresh build whatever happens to be cached.
     assert "Renamed secret" in titles(client.get("/feeds/private/", **as_user("alice")))
 

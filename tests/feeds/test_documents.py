@@ -80,7 +80,7 @@ def test_rss_marks_the_guid_as_no_permalink(client, alice):
 def test_atom_entries_say_when_they_were_updated(client, alice):
     yesterday = timezone.now() - timedelta(days=1)
     post = post_create(user=alice, url="https://example.com/", title="t", created=yesterday)
-    post_update(post, title="changed")
+    post_update(post=post, title="changed")
     (entry,) = parsed(client.get("/feeds/u/alice/atom/")).entries
     assert entry.updated_parsed[:6] == post.updated.utctimetuple()[:6]
     assert entry.updated_parsed > entry.published_parsed
@@ -91,7 +91,7 @@ def test_the_guid_stays_when_the_post_is_edited(client, alice, committed):
         post = post_create(user=alice, url="https://example.com/", title="before", tags="a")
     before = parsed(client.get("/feeds/u/alice/")).entries[0].id
     with committed():
-        post_update(post, title="after", description="new", tags="b")
+        post_update(post=post, title="after", description="new", tags="b")
     (entry,) = parsed(client.get("/feeds/u/alice/")).entries
     assert entry.title == "after"
     assert entry.id == before

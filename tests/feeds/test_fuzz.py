@@ -107,7 +107,7 @@ def test_whatever_people_type_the_feeds_stay_well_formed(
     client, one_post, committed, title, description, tags, display_name
 ):
     with committed():
-        post_update(one_post, title=title, description=description, tags=tags)
+        post_update(post=one_post, title=title, description=description, tags=tags)
         one_post.user.display_name = display_name
         one_post.user.save()
     for path in ("/feeds/u/alice/", "/feeds/u/alice/atom/"):
@@ -132,7 +132,7 @@ def test_whatever_people_type_the_feeds_stay_well_formed(
     atom=st.booleans(),
 )
 def test_a_tag_feeds_self_link_gives_the_same_feed_again(client, one_post, tags, spelled, atom):
-    post_update(one_post, title="t", description="", tags=tags)
+    post_update(post=one_post, title="t", description="", tags=tags)
     suffix = "atom/" if atom else ""
     for segment in ("+".join(quote(tag, safe="") for tag in tags), spelled):
         response = client.get(f"/feeds/t/{quote(segment, safe='+')}/{suffix}")

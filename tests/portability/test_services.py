@@ -440,6 +440,85 @@ class TestBatches:
         assert (again.imported, again.updated, again.unchanged) == (0, 0, 6)
         assert snapshot(alice) == before
 
+    def test_a_later_copy_in_a_later_batch_replaces_a_new_posts_earlier_copy(self, alice):
+        text = file_of(
+            NetscapeBookmark(
+                url="https://a.example/",
+                title="first",
+                description="first note",
+                tags=("one",),
+                add_date=at(1_000_000_000),
+                private=False,
+                to_read=True,
+            ),
+            *(NetscapeBookmark(url=f"https://b.example/{i}") for i in range(3)),
+            NetscapeBookmark(url="https://a.example/"),
+        )
+        result = import_text(alice, text, batch_size=2)
+        assert (result.imported, result.updated, result.duplicates) == (4, 0, 1)
+        post = Post.objects.get(user=alice, link__url="https://a.example/")
+        # As if the first copy had never been there: the file's defaults, not its data.
+        assert (post.title, post.description, post.tags, post.is_private, post.to_read) == (
+            "https://a.example/",
+            "",
+            [],
+            True,
+            False,
+        )
+        assert post.created != at(1_000_000_000)
+        assert post.updated == post.created
+        assert_counts_match_posts()
+
+    def test_a_later_copy_in_a_later_batch_applies_to_the_post_saved_before_the_import(self, alice):
+        post_services.post_create(
+            user=alice,
+            url="https://a.example/",
+            title="Saved",
+            description="saved note",
+            tags="kept",
+            created=at(1_000_000_000),
+        )
+        before = snapshot(alice)
+        text = file_of(
+            NetscapeBookmark(
+                url="https://a.example/",
+                title="first",
+                description="first note",
+                add_date=at(1_100_000_000),
+                private=True,
+            ),
+            *(NetscapeBookmark(url=f"https://b.example/{i}", private=True) for i in range(3)),
+            NetscapeBookmark(url="https://a.example/", tags=("kept",)),
+        )
+        result = import_text(alice, text, batch_size=2)
+        # The file's last word on the post it had changes nothing: the post is as it was.
+        assert (result.imported, result.updated, result.unchanged) == (3, 0, 1)
+        assert {row for row in snapshot(alice) if row[0] == "https://a.example/"} == before
+        assert_counts_match_posts()
+
+    def test_the_file_is_read_once_front_to_back(self, alice):
+        text = file_of(*(NetscapeBookmark(url=f"https://a.example/{i}") for i in range(20)))
+        data = text.encode()
+
+        class OneWay(io.BytesIO):
+            """A stream that can only be read forward, as from a pipe."""
+
+            def seekable(self):
+                return False
+
+            def seek(self, *args):
+                raise io.UnsupportedOperation("seek")
+
+            def tell(self):
+                raise io.UnsupportedOperation("tell")
+
+        read = []
+        result = services.bookmarks_import(
+            user=alice, stream=OneWay(data), batch_size=7, progress=read.append
+        )
+        assert result.imported == 20
+        assert sum(read) == len(data)
+
     @pytest.mark.django_db(transaction=True)
     def test_each_batch_commits_on_its_own(self, django_user_model):
         user = django_user_model.objects.create_user("dora", password="x")
@@ -447,16 +526,10 @@ class TestBatches:
         data = text.encode()
 
         class Broken(io.BytesIO):
-            """A stream whose second reading fails two thirds of the way through."""
-
-            readings = 0
-
-            def seek(self, *args):
-                self.readings += 1
-                return super().seek(*args)
+            """A stream that fails two thirds of the way through."""
 
             def read(self, size=-1):
-                if self.readings and self.tell() > len(data) * 2 // 3:
+                if self.tell() > len(data) * 2 // 3:
                     raise OSError("connection reset")
                 return super().read(100)
 

@@ -101,7 +101,7 @@ def test_a_popular_cursor_this_site_did_not_make_is_refused(client, db, cursor):
 
 def test_network_pages_match_the_network_queryset_page_by_page(alice, bob, charlie):
     from kwippy.accounts.services import follow_create
-    from kwippy.posts.selectors import network_page, network_posts
+    from kwippy.posts.selectors import posts_network, posts_network_page
 
     follow_create(follower=alice, followee=bob)
     now = timezone.now()
@@ -115,10 +115,10 @@ def test_network_pages_match_the_network_queryset_page_by_page(alice, bob, charl
             created=when,
             is_private=i % 4 == 0,
         )
-    expected = list(network_posts(user=alice))
+    expected = list(posts_network(user=alice))
     seen, cursor = [], None
     while True:
-        page = network_page(user=alice, cursor=cursor, size=4)
+        page = posts_network_page(user=alice, cursor=cursor, size=4)
         seen += page.items
         cursor = page.next_cursor
         if cursor is None:

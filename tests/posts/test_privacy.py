@@ -88,7 +88,7 @@ def test_popular_leaves_out_private_saves(client, alice, bob, charlie, shared):
     services.post_create(user=bob, url=SECRET_URL, title="y", is_private=True)
     page = client.get("/popular/").text
     assert "secret.example" not in page
-    rows, _ = selectors.popular_links(after=None, size=10)
+    rows, _ = selectors.links_popular(after=None, size=10)
     assert [(row.link.url, row.saves) for row in rows] == [("https://shared.example/", 1)]
 
 
@@ -148,5 +148,5 @@ def test_public_feed_links_do_not_point_at_private_feeds_for_visitors(client, se
 def test_popular_drops_a_link_made_private_while_its_ranking_is_cached(client, alice):
     post = services.post_create(user=alice, url="https://soon-private.example/", title="Soon")
     assert "Soon" in client.get("/popular/").text
-    services.post_update(post, is_private=True)
+    services.post_update(post=post, is_private=True)
     assert "Soon" not in client.get("/popular/").text

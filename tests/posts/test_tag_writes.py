@@ -77,7 +77,7 @@ def test_every_write_moves_the_last_change_deletes_included(
     created = selectors.posts_last_change(user=alice)
     assert created >= post.updated
     with django_capture_on_commit_callbacks(execute=True):
-        services.post_update(post, title="one")
+        services.post_update(post=post, title="one")
     updated = selectors.posts_last_change(user=alice)
     assert updated > created
     with django_capture_on_commit_callbacks(execute=True):
@@ -85,7 +85,7 @@ def test_every_write_moves_the_last_change_deletes_included(
     renamed = selectors.posts_last_change(user=alice)
     assert renamed > updated
     with django_capture_on_commit_callbacks(execute=True):
-        services.post_delete(post)
+        services.post_delete(post=post)
     assert selectors.posts_last_change(user=alice) > renamed
     assert not Post.objects.filter(user=alice).exists()
 
@@ -116,7 +116,7 @@ def test_concurrent_renames_and_edits_keep_the_counts_right(alice):
     jobs = [
         lambda: services.tag_rename(user=alice, old="a", new="b"),
         lambda: services.tag_rename(user=alice, old="b", new="c"),
-        lambda: [services.post_update(p, tags="a d", is_private=True) for p in posts[:10]],
+        lambda: [services.post_update(post=p, tags="a d", is_private=True) for p in posts[:10]],
         lambda: services.tag_delete(user=alice, tag="d"),
     ]
     threads = [threading.Thread(target=run, args=(job,)) for job in jobs]

@@ -75,7 +75,7 @@ def test_a_followed_post_made_private_leaves_the_timeline_at_once(client, networ
     alice, bob = network
     assert "Bob&#x27;s find" in home_of(client, alice)[0]
     with committed():
-        services.post_update(Post.objects.get(user=bob), is_private=True)
+        services.post_update(post=Post.objects.get(user=bob), is_private=True)
     assert "Bob&#x27;s find" not in home_of(client, alice)[0]
 
 
@@ -98,7 +98,7 @@ def test_an_edit_of_ones_own_private_post_shows_at_once(client, network, committ
     alice, _ = network
     home_of(client, alice)
     with committed():
-        services.post_update(Post.objects.get(user=alice), title="Alice's renamed secret")
+        services.post_update(post=Post.objects.get(user=alice), title="Alice's renamed secret")
     assert "Alice&#x27;s renamed secret" in home_of(client, alice)[0]
 
 

@@ -45,9 +45,7 @@ class Command(BaseCommand):
             stream = path.open("rb")
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror}") from None
-        # The import reads the file twice (first for repeated URLs, then to write): the bar counts
-        # both readings.
-        total = 2 * path.stat().st_size
+        total = path.stat().st_size
         with (
             stream,
             tqdm(total=total, unit="B", unit_scale=True, desc="import", disable=None) as bar,
