@@ -4,7 +4,11 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from kwippy.auth.credentials import token_auth_user
+from kwippy.auth.credentials import (
+    Authenticated,
+    auth_token_authenticate,
+    basic_credentials_authenticate,
+)
 from kwippy.auth.models import AppPassword
 from kwippy.auth.selectors import app_password_list
 from kwippy.auth.services import (
@@ -16,7 +20,7 @@ from kwippy.auth.services import (
     app_password_revoke,
 )
 from kwippy.auth.throttle import MAX_FAILURES, Throttled
-from tests.auth.helpers import post_login_form
+from tests.auth.helpers import basic_authorization, post_login_form
 from tests.conftest import PASSWORD
 
 SECRET_IN_PAGE = re.compile(r'<code class="secret-value">(kwp_[a-z2-7]{32})</code>')
@@ -114,8 +118,10 @@ def _request():
 
 def test_an_auth_token_is_the_username_and_an_app_password(alice):
     _, secret = app_password_create(user=alice, name="pinboard client")
-    assert token_auth_user(_request(), f"alice:{secret}") == alice
-    assert token_auth_user(_request(), f"alice@example.com:{secret}") == alice
+    for token in (f"alice:{secret}", f"alice@example.com:{secret}"):
+        assert auth_token_authenticate(request=_request(), auth_token=token) == Authenticated(
+            alice, secret
+        )
 
 
 @pytest.mark.parametrize(
@@ -132,22 +138,54 @@ def test_an_auth_token_is_the_username_and_an_app_password(alice):
     ],
 )
 def test_a_malformed_or_wrong_auth_token_names_nobody(alice, token):
-    assert token_auth_user(_request(), token) is None
+    assert auth_token_authenticate(request=_request(), auth_token=token) is None
 
 
 def test_a_revoked_token_names_nobody(alice):
     app_password, secret = app_password_create(user=alice, name="pinboard client")
     app_password_revoke(user=alice, app_password_id=app_password.pk)
-    assert token_auth_user(_request(), f"alice:{secret}") is None
+    assert auth_token_authenticate(request=_request(), auth_token=f"alice:{secret}") is None
 
 
 def test_auth_tokens_share_the_throttle(alice):
     _, secret = app_password_create(user=alice, name="pinboard client")
+    wrong = "alice:kwp_" + "b" * 32
     for _ in range(MAX_FAILURES):
-        assert token_auth_user(_request(), "alice:kwp_" + "b" * 32) is None
+        assert auth_token_authenticate(request=_request(), auth_token=wrong) is None
     with pytest.raises(Throttled) as throttled:
-        token_auth_user(_request(), f"alice:{secret}")
+        auth_token_authenticate(request=_request(), auth_token=f"alice:{secret}")
     assert throttled.value.retry_after > 0
+
+
+# HTTP Basic -------------------------------------------------------------------------------------
+
+
+def _basic_request(user_id: str, password: str):
+    return RequestFactory().get(
+        "/feeds/private/",
+        REMOTE_ADDR="192.0.2.7",
+        HTTP_AUTHORIZATION=basic_authorization(user_id, password),
+    )
+
+
+def test_basic_credentials_with_an_app_password_name_it(alice):
+    _, secret = app_password_create(user=alice, name="reader")
+    authenticated = basic_credentials_authenticate(request=_basic_request("alice", secret))
+    assert authenticated == Authenticated(alice, secret)
+
+
+def test_basic_credentials_with_the_account_password_name_no_app_password(alice):
+    authenticated = basic_credentials_authenticate(request=_basic_request("alice", PASSWORD))
+    assert authenticated == Authenticated(alice, None)
+
+
+def test_an_account_password_shaped_like_an_app_password_is_still_the_account_password(alice):
+    password = "kwp_" + "c" * 32
+    alice.set_password(password)
+    alice.save()
+    app_password_create(user=alice, name="reader")
+    authenticated = basic_credentials_authenticate(request=_basic_request("alice", password))
+    assert authenticated == Authenticated(alice, None)
 
 
 # The page ---------------------------------------------------------------------------------------
