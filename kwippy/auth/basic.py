@@ -49,4 +49,3 @@ def parse_basic_authorization(header: str | None) -> BasicCredentials | None:
     if not colon or not user_id or _CONTROL.search(text):
         return None
     return BasicCredentials(user_id, password)
-
