@@ -1,6 +1,5 @@
 """Real HTTP requests to the live server, and what the memcached services saw."""
 
-import base64
 import re
 import socket
 import urllib.error
@@ -11,11 +10,7 @@ from email.message import Message
 
 from django.conf import settings
 
-
-def basic_authorization(user_id: str, password: str) -> str:
-    """Return the `Authorization` header value that sends these credentials."""
-    token = base64.b64encode(f"{user_id}:{password}".encode()).decode("ascii")
-    return f"Basic {token}"
+from tests.conftest import basic_authorization
 
 
 @dataclass

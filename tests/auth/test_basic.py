@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kwippy.auth.basic import MAX_HEADER_LENGTH, BasicCredentials, parse_basic_authorization
-from tests.auth.helpers import basic_authorization
+from tests.conftest import basic_authorization
 
 
 def _basic(raw: bytes) -> str:
