@@ -1,7 +1,7 @@
 import re
 
 import pytest
-from django.template.loader import render_to_string
+from django.template import Context, Template
 from django.test import RequestFactory
 
 from kwippy.auth.credentials import (
@@ -10,7 +10,6 @@ from kwippy.auth.credentials import (
     basic_credentials_authenticate,
 )
 from kwippy.auth.models import AppPassword
-from kwippy.auth.selectors import app_password_list
 from kwippy.auth.services import (
     APP_PASSWORD_SHAPE,
     MAX_APP_PASSWORDS,
@@ -20,8 +19,8 @@ from kwippy.auth.services import (
     app_password_revoke,
 )
 from kwippy.auth.throttle import MAX_FAILURES, Throttled
-from tests.auth.helpers import basic_authorization, post_login_form
-from tests.conftest import PASSWORD
+from tests.auth.helpers import post_login_form
+from tests.conftest import PASSWORD, basic_authorization
 
 SECRET_IN_PAGE = re.compile(r'<code class="secret-value">(kwp_[a-z2-7]{32})</code>')
 
@@ -197,6 +196,13 @@ def test_the_page_needs_a_signed_in_person(client, db):
     assert response["Location"] == "/accounts/login/?next=/settings/app-passwords/"
 
 
+def test_the_page_has_its_own_heading_not_the_settings_sections(client, alice):
+    client.force_login(alice)
+    page = client.get("/settings/app-passwords/").text
+    assert re.findall(r"<h1[^>]*>(.*?)</h1>", page) == ["App passwords"]
+    assert "<h2" not in page
+
+
 def test_creating_shows_the_secret_once_and_it_works(client, guarded, alice):
     client.force_login(alice)
     response = client.post("/settings/app-passwords/", {"name": "Miniflux"})
@@ -232,7 +238,7 @@ def test_a_bad_name_is_a_form_error(client, alice):
     for name in ("", "   ", "x" * 101, "phone"):
         response = client.post("/settings/app-passwords/", {"name": name})
         assert response.status_code == 422, name
-        assert 'class="field-errors"' in response.text
+        assert 'class="field has-error"' in response.text
     assert alice.app_passwords.count() == 1
 
 
@@ -258,11 +264,10 @@ def test_revoking_needs_a_post(client, alice):
 def test_the_fragment_renders_a_list_for_the_settings_page(alice):
     app_password_create(user=alice, name="phone")
     request = RequestFactory().get("/settings/")
-    html = render_to_string(
-        "auth/_app_passwords.html",
-        {"app_passwords": app_password_list(user=alice)},
-        request=request,
-    )
+    request.user = alice
+    section = Template("{% load auth_sections %}{% app_passwords_section %}")
+    html = section.render(Context({"request": request}))
     assert "phone" in html
+    assert 'name="name"' in html
     assert 'action="/settings/app-passwords/"' in html
     assert "/revoke/" in html
