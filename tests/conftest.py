@@ -1,3 +1,4 @@
+import base64
 import os
 
 import pytest
@@ -41,6 +42,12 @@ def empty_caches():
     for alias in ("default", "sessions"):
         caches[alias].clear()
     return
+
+
+def basic_authorization(user_id: str, password: str) -> str:
+    """Return the `Authorization` header value that sends these credentials."""
+    token = base64.b64encode(f"{user_id}:{password}".encode()).decode("ascii")
+    return f"Basic {token}"
 
 
 def make_user(username: str, **extra) -> User:

@@ -19,11 +19,12 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
 from kwippy.api import params, render, selectors
-from kwippy.api.auth import Caller, api_caller
+from kwippy.api.auth import api_caller
 from kwippy.api.errors import ApiError
 from kwippy.api.origin import sent_for_another_site
 from kwippy.api.render import Format
 from kwippy.api.services import API_TOKEN_NAME, FEED_SECRET_NAME, app_password_derived_secret
+from kwippy.auth.credentials import Authenticated
 from kwippy.auth.services import AppPasswordError
 from kwippy.posts import selectors as post_selectors
 from kwippy.posts import services as post_services
@@ -39,7 +40,7 @@ POSTS_ALL_ARGUMENTS |= {"meta", "toread"}
 
 @dataclass(frozen=True)
 class Call:
-    caller: Caller
+    caller: Authenticated
     params: QueryDict
     fmt: Format
 

@@ -49,9 +49,3 @@ def parse_basic_authorization(header: str | None) -> BasicCredentials | None:
     if not colon or not user_id or _CONTROL.search(text):
         return None
     return BasicCredentials(user_id, password)
-
-
-def basic_authorization(user_id: str, password: str) -> str:
-    """Return the `Authorization` header value that sends these credentials."""
-    token = base64.b64encode(f"{user_id}:{password}".encode()).decode("ascii")
-    return f"Basic {token}"

@@ -22,7 +22,7 @@ from asgiref.sync import iscoroutinefunction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from kwippy.auth.credentials import basic_auth_user
+from kwippy.auth.credentials import basic_credentials_authenticate
 from kwippy.auth.throttle import Throttled
 from kwippy.core.responses import text_response
 
@@ -92,14 +92,15 @@ def _view_or_basicauth(test: Callable, realm: str) -> Callable:
 def _authenticate_basic(request: HttpRequest, test: Callable, realm: str) -> HttpResponse | None:
     """Set request.user from the Basic credentials and return None, or return the refusal."""
     try:
-        user = basic_auth_user(request)
+        authenticated = basic_credentials_authenticate(request=request)
     except Throttled as throttled:
         return _too_many_attempts(throttled.retry_after)
-    if user is None:
+    if authenticated is None:
         if request.user.is_authenticated and "HTTP_AUTHORIZATION" not in request.META:
             # Signed in but lacking the permission: a password prompt would not help.
             return _denied()
         return _challenge(realm)
+    user = authenticated.user
     if not test(user):
         return _denied()
     # This request only: no login(), so no session is created and no cookie is set.

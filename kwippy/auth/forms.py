@@ -1,51 +1,19 @@
-from collections.abc import Callable
-from typing import TypeVar
 from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
-from django.core.exceptions import ValidationError
 from django.views.decorators.debug import sensitive_variables
 
 from kwippy.accounts.selectors import users_with_email
 from kwippy.auth.models import AppPassword
 from kwippy.auth.selectors import MAX_IDENTIFIER_LENGTH
-from kwippy.auth.throttle import (
-    Throttled,
-    password_check_throttled,
-    password_reset_mail_allowed,
-)
-
-T = TypeVar("T")
+from kwippy.auth.throttle import password_check_throttled, password_reset_mail_allowed
 
 
-class ThrottledPasswordCheckMixin:
-    """Check a password through the sign-in throttle; a locked-out pair gets a form error.
-
-    `retry_after` tells the view how long the pair is locked out (0 when it is not), for a 429.
-    """
-
-    throttled_message = "Too many failed attempts. Try again in %(minutes)s minutes."
-    retry_after = 0
-
-    def throttled_check(self, identifier: str, check: Callable[[], T]) -> T:
-        try:
-            return password_check_throttled(
-                request=self.request, identifier=identifier, check=check
-            )
-        except Throttled as throttled:
-            self.retry_after = throttled.retry_after
-            raise ValidationError(
-                self.throttled_message,
-                code="throttled",
-                params={"minutes": max(1, round(throttled.retry_after / 60))},
-            ) from None
-
-
-class ThrottledAuthenticationMixin(ThrottledPasswordCheckMixin):
-    """A sign-in form's username-or-email and password check, throttled."""
+class ThrottledAuthenticationMixin:
+    """A sign-in form's username-or-email and password check, through the sign-in throttle."""
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
@@ -60,7 +28,9 @@ class ThrottledAuthenticationMixin(ThrottledPasswordCheckMixin):
         username = self.cleaned_data.get("username")
         if username is None or not self.cleaned_data.get("password"):
             return self.cleaned_data
-        return self.throttled_check(username, super().clean)
+        return password_check_throttled(
+            request=self.request, identifier=username, check=super().clean
+        )
 
 
 class LoginForm(ThrottledAuthenticationMixin, auth_forms.AuthenticationForm):
@@ -80,7 +50,7 @@ class AdminLoginForm(ThrottledAuthenticationMixin, AdminAuthenticationForm):
     """
 
 
-class PasswordChangeForm(ThrottledPasswordCheckMixin, auth_forms.PasswordChangeForm):
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
     """Change the password, after checking the old one through the sign-in throttle."""
 
     revoke_app_passwords = forms.BooleanField(
@@ -94,7 +64,11 @@ class PasswordChangeForm(ThrottledPasswordCheckMixin, auth_forms.PasswordChangeF
         self.request = request
 
     def clean_old_password(self):
-        return self.throttled_check(self.user.get_username(), super().clean_old_password)
+        return password_check_throttled(
+            request=self.request,
+            identifier=self.user.get_username(),
+            check=super().clean_old_password,
+        )
 
 
 class AppPasswordForm(forms.Form):

@@ -40,11 +40,19 @@ RESET_WINDOW_SECONDS = 60 * 60
 T = TypeVar("T")
 
 
-class Throttled(Exception):
-    """Too many failures from this client for this identifier; retry after `retry_after` s."""
+class Throttled(ValidationError):
+    """Too many failures from this client for this identifier; retry after `retry_after` s.
+
+    A ValidationError, so that a form checking a password through the throttle shows the refusal
+    as one of its errors with nothing to translate; HTTP Basic and the API answer it with a 429.
+    """
 
     def __init__(self, retry_after: int):
-        super().__init__(f"too many failed attempts; retry after {retry_after} s")
+        super().__init__(
+            "Too many failed attempts. Try again in %(minutes)s minutes.",
+            code="throttled",
+            params={"minutes": max(1, round(retry_after / 60))},
+        )
         self.retry_after = retry_after
 
 
@@ -99,7 +107,8 @@ def password_check_throttled(*, request: HttpRequest, identifier: str, check: Ca
     """Return `check()`, a password check, unless this client and identifier are locked out.
 
     Raise Throttled when they are, without checking. A check fails by returning None or by
-    raising ValidationError (a form's way); a failure is counted.
+    raising ValidationError (a form's way); a failure is counted. A form calls this from its
+    clean method, so a Throttled becomes one of its errors.
     """
     client = client_address(request)
     retry_after = lockout_seconds(client=client, identifier=identifier)

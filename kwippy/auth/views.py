@@ -1,10 +1,13 @@
 """Sign-in pages: login, sign-up, password change and reset, and app passwords."""
 
+from itertools import chain
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -16,6 +19,7 @@ from kwippy.accounts.forms import SignupForm
 from kwippy.auth import selectors, services
 from kwippy.auth.forms import AppPasswordForm, LoginForm, PasswordChangeForm, SetPasswordForm
 from kwippy.auth.services import app_password_revoke_all
+from kwippy.auth.throttle import Throttled
 from kwippy.core.responses import safe_next
 from kwippy.sessions.index import session_after_password_change
 
@@ -28,12 +32,18 @@ class Login(LoginView):
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
-        if form.retry_after:
-            response.status_code = 429
-            response["Retry-After"] = str(form.retry_after)
-        else:
-            response.status_code = 422
-        return response
+        response.status_code = 422
+        return _answer_throttled(response, form)
+
+
+def _answer_throttled(response: HttpResponse, form) -> HttpResponse:
+    """Make the response to a form the sign-in throttle refused a 429 with Retry-After."""
+    errors = chain.from_iterable(form.errors.as_data().values())
+    throttled = next((error for error in errors if isinstance(error, Throttled)), None)
+    if throttled is not None:
+        response.status_code = 429
+        response["Retry-After"] = str(throttled.retry_after)
+    return response
 
 
 def _app_passwords_page(request, *, form, created=None, secret=None, status=200):
@@ -122,11 +132,7 @@ class PasswordChange(auth_views.PasswordChangeView):
         return FormView.form_valid(self, form)
 
     def form_invalid(self, form):
-        response = super().form_invalid(form)
-        if form.retry_after:
-            response.status_code = 429
-            response["Retry-After"] = str(form.retry_after)
-        return response
+        return _answer_throttled(super().form_invalid(form), form)
 
 
 class PasswordResetConfirm(auth_views.PasswordResetConfirmView):

@@ -410,11 +410,6 @@ class NetscapeParser(HTMLParser):
         self._collecting = None
 
 
-def parse(text: str) -> list[NetscapeBookmark]:
-    """Return every bookmark in the text of a Netscape bookmark file."""
-    return list(NetscapeParser().read([text]))
-
-
 def sniff_encoding(head: bytes) -> str:
     """Return the encoding of a file from its first bytes: a BOM, a META charset, else UTF-8."""
     for bom, encoding in (

@@ -1,4 +1,4 @@
-"""Fetch a post for reading or writing on behalf of a person, or raise Http404.
+"""Fetch a post for writing on behalf of a person, or raise Http404.
 
 Another person's private post answers 404, not 403: a 403 would confirm that it exists.
 """
@@ -7,16 +7,6 @@ from django.http import Http404
 
 from kwippy.accounts.models import User
 from kwippy.posts.models import Post
-
-
-def post_for_read(*, user: User | None, post_id: int) -> Post:
-    """Return a post the person may see: any public post, or one of their own."""
-    post = Post.objects.select_related("user", "link").filter(pk=post_id).first()
-    if post is None:
-        raise Http404("No such bookmark.")
-    if post.is_private and (user is None or not user.is_authenticated or post.user_id != user.pk):
-        raise Http404("No such bookmark.")
-    return post
 
 
 def post_for_write(*, user: User | None, post_id: int) -> Post:

@@ -61,3 +61,13 @@ class PostAddForm(PostFieldsForm):
 
 class PostEditForm(PostFieldsForm):
     """Everything but the URL: changing it would make another bookmark."""
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        label="Words to find in titles, notes, tags and addresses",
+        help_text="Use quotes for a phrase and a minus for words to leave out: "
+        '<code>"full text" -mysql</code>',
+        widget=forms.SearchInput(attrs={"maxlength": 200}),
+    )

@@ -42,15 +42,6 @@ def posts_public_recent() -> QuerySet[Post]:
     return _listing(Post.objects.filter(is_private=False))
 
 
-def posts_network(*, user: User) -> QuerySet[Post]:
-    """Return a person's own posts (private too) and the public posts of the people they follow.
-
-    Feeds read this queryset; pages read the same rows through `posts_network_page`.
-    """
-    followed = Follow.objects.filter(follower=user).values("followee")
-    return _listing(Post.objects.filter(Q(user=user) | Q(user__in=followed, is_private=False)))
-
-
 # Each person's newest posts come from their own index (LATERAL, LIMIT n each) and only then are
 # merged: a plain query read every post of everyone followed, or walked the whole site's timeline.
 _NETWORK_PAGE_SQL = f"""
@@ -73,7 +64,8 @@ LIMIT %(limit)s
 
 
 def posts_network_page(*, user: User, cursor: str | None, size: int) -> Page[Post]:
-    """Return one page of `posts_network`, after `cursor`; raise BadCursor for a bad one."""
+    """Return one page of a person's own posts (private too) and the public posts of the people
+    they follow, newest first, after `cursor`; raise BadCursor for a bad one."""
     if cursor:
         created, pk = parse_recent_cursor(cursor)
     else:

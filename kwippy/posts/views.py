@@ -13,7 +13,7 @@ from kwippy.accounts.models import User
 from kwippy.accounts.selectors import person_get
 from kwippy.core.responses import bad_request, safe_next
 from kwippy.posts import access, selectors, services, timeline
-from kwippy.posts.forms import PostAddForm, PostEditForm
+from kwippy.posts.forms import PostAddForm, PostEditForm, SearchForm
 from kwippy.posts.normalize import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
 from kwippy.posts.pagination import (
     BadCursor,
@@ -103,7 +103,8 @@ def link_page(request, public_id: str):
 
 def search(request):
     """Search titles, descriptions, tags and URLs; a signed-in person's private posts too."""
-    text = request.GET.get("q", "").strip()
+    form = SearchForm(request.GET)
+    text = form.cleaned_data["q"] if form.is_valid() else ""
     page = None
     if text:
         queryset = selectors.posts_search(text=text, viewer=request.user)
@@ -116,7 +117,7 @@ def search(request):
             )
         except BadCursor:
             return bad_request(request, "That page address is not valid.")
-    return render(request, "posts/search.html", {"q": text, "page": page})
+    return render(request, "posts/search.html", {"form": form, "q": text, "page": page})
 
 
 def _prefill(request) -> dict[str, str]:

@@ -10,7 +10,7 @@ from email.message import Message
 
 from django.conf import settings
 
-from kwippy.auth.basic import basic_authorization
+from tests.conftest import basic_authorization
 
 
 @dataclass

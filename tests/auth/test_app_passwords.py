@@ -1,12 +1,15 @@
 import re
 
 import pytest
-from django.template.loader import render_to_string
+from django.template import Context, Template
 from django.test import RequestFactory
 
-from kwippy.auth.credentials import token_auth_user
+from kwippy.auth.credentials import (
+    Authenticated,
+    auth_token_authenticate,
+    basic_credentials_authenticate,
+)
 from kwippy.auth.models import AppPassword
-from kwippy.auth.selectors import app_password_list
 from kwippy.auth.services import (
     APP_PASSWORD_SHAPE,
     MAX_APP_PASSWORDS,
@@ -17,7 +20,7 @@ from kwippy.auth.services import (
 )
 from kwippy.auth.throttle import MAX_FAILURES, Throttled
 from tests.auth.helpers import post_login_form
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, basic_authorization
 
 SECRET_IN_PAGE = re.compile(r'<code class="secret-value">(kwp_[a-z2-7]{32})</code>')
 
@@ -114,8 +117,10 @@ def _request():
 
 def test_an_auth_token_is_the_username_and_an_app_password(alice):
     _, secret = app_password_create(user=alice, name="pinboard client")
-    assert token_auth_user(_request(), f"alice:{secret}") == alice
-    assert token_auth_user(_request(), f"alice@example.com:{secret}") == alice
+    for token in (f"alice:{secret}", f"alice@example.com:{secret}"):
+        assert auth_token_authenticate(request=_request(), auth_token=token) == Authenticated(
+            alice, secret
+        )
 
 
 @pytest.mark.parametrize(
@@ -132,22 +137,54 @@ def test_an_auth_token_is_the_username_and_an_app_password(alice):
     ],
 )
 def test_a_malformed_or_wrong_auth_token_names_nobody(alice, token):
-    assert token_auth_user(_request(), token) is None
+    assert auth_token_authenticate(request=_request(), auth_token=token) is None
 
 
 def test_a_revoked_token_names_nobody(alice):
     app_password, secret = app_password_create(user=alice, name="pinboard client")
     app_password_revoke(user=alice, app_password_id=app_password.pk)
-    assert token_auth_user(_request(), f"alice:{secret}") is None
+    assert auth_token_authenticate(request=_request(), auth_token=f"alice:{secret}") is None
 
 
 def test_auth_tokens_share_the_throttle(alice):
     _, secret = app_password_create(user=alice, name="pinboard client")
+    wrong = "alice:kwp_" + "b" * 32
     for _ in range(MAX_FAILURES):
-        assert token_auth_user(_request(), "alice:kwp_" + "b" * 32) is None
+        assert auth_token_authenticate(request=_request(), auth_token=wrong) is None
     with pytest.raises(Throttled) as throttled:
-        token_auth_user(_request(), f"alice:{secret}")
+        auth_token_authenticate(request=_request(), auth_token=f"alice:{secret}")
     assert throttled.value.retry_after > 0
+
+
+# HTTP Basic -------------------------------------------------------------------------------------
+
+
+def _basic_request(user_id: str, password: str):
+    return RequestFactory().get(
+        "/feeds/private/",
+        REMOTE_ADDR="192.0.2.7",
+        HTTP_AUTHORIZATION=basic_authorization(user_id, password),
+    )
+
+
+def test_basic_credentials_with_an_app_password_name_it(alice):
+    _, secret = app_password_create(user=alice, name="reader")
+    authenticated = basic_credentials_authenticate(request=_basic_request("alice", secret))
+    assert authenticated == Authenticated(alice, secret)
+
+
+def test_basic_credentials_with_the_account_password_name_no_app_password(alice):
+    authenticated = basic_credentials_authenticate(request=_basic_request("alice", PASSWORD))
+    assert authenticated == Authenticated(alice, None)
+
+
+def test_an_account_password_shaped_like_an_app_password_is_still_the_account_password(alice):
+    password = "kwp_" + "c" * 32
+    alice.set_password(password)
+    alice.save()
+    app_password_create(user=alice, name="reader")
+    authenticated = basic_credentials_authenticate(request=_basic_request("alice", password))
+    assert authenticated == Authenticated(alice, None)
 
 
 # The page ---------------------------------------------------------------------------------------
@@ -157,6 +194,13 @@ def test_the_page_needs_a_signed_in_person(client, db):
     response = client.get("/settings/app-passwords/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/settings/app-passwords/"
+
+
+def test_the_page_has_its_own_heading_not_the_settings_sections(client, alice):
+    client.force_login(alice)
+    page = client.get("/settings/app-passwords/").text
+    assert re.findall(r"<h1[^>]*>(.*?)</h1>", page) == ["App passwords"]
+    assert "<h2" not in page
 
 
 def test_creating_shows_the_secret_once_and_it_works(client, guarded, alice):
@@ -194,7 +238,7 @@ def test_a_bad_name_is_a_form_error(client, alice):
     for name in ("", "   ", "x" * 101, "phone"):
         response = client.post("/settings/app-passwords/", {"name": name})
         assert response.status_code == 422, name
-        assert 'class="field-errors"' in response.text
+        assert 'class="field has-error"' in response.text
     assert alice.app_passwords.count() == 1
 
 
@@ -220,11 +264,10 @@ def test_revoking_needs_a_post(client, alice):
 def test_the_fragment_renders_a_list_for_the_settings_page(alice):
     app_password_create(user=alice, name="phone")
     request = RequestFactory().get("/settings/")
-    html = render_to_string(
-        "auth/_app_passwords.html",
-        {"app_passwords": app_password_list(user=alice)},
-        request=request,
-    )
+    request.user = alice
+    section = Template("{% load auth_sections %}{% app_passwords_section %}")
+    html = section.render(Context({"request": request}))
     assert "phone" in html
+    assert 'name="name"' in html
     assert 'action="/settings/app-passwords/"' in html
     assert "/revoke/" in html

@@ -4,12 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kwippy.auth.basic import (
-    MAX_HEADER_LENGTH,
-    BasicCredentials,
-    basic_authorization,
-    parse_basic_authorization,
-)
+from kwippy.auth.basic import MAX_HEADER_LENGTH, BasicCredentials, parse_basic_authorization
+from tests.conftest import basic_authorization
 
 
 def _basic(raw: bytes) -> str:

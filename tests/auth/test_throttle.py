@@ -1,3 +1,4 @@
+import re
 import time
 
 import pytest
@@ -70,6 +71,12 @@ def test_basic_failures_lock_the_login_form(guarded, live_server, alice):
     assert int(reply.headers["Retry-After"]) >= 1
     assert "Too many failed attempts" in reply.body
     assert "sessionid" not in (reply.headers["Set-Cookie"] or "")
+
+
+def test_the_login_forms_refusal_says_in_how_many_minutes_to_try_again(guarded, live_server, alice):
+    _fail(guarded)
+    reply = post_login_form(live_server.url, "alice", PASSWORD)
+    assert re.search(r"Too many failed attempts\. Try again in \d+ minutes\.", reply.body)
 
 
 def test_login_form_failures_lock_basic_auth(guarded, live_server, alice):

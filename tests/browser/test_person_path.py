@@ -223,3 +223,52 @@ def test_a_dot_only_tag_leads_to_its_own_pages(site, dot_tags, browser, tag):
     expect(page.get_by_text("Dotted")).to_be_visible()
     expect(page.get_by_text("Plain", exact=True)).to_have_count(0)
     page.close()
+
+
+# The login page comes last: the test signs in there.
+SIGNED_OUT_FORMS = {"signup": "/accounts/signup/", "login": "/accounts/login/"}
+SIGNED_IN_FORMS = {
+    "settings": "/settings/",
+    "app-passwords": "/settings/app-passwords/",
+    "import": "/import/",
+    "add": "/add/",
+    "password-change": "/accounts/password/change/",
+    "search": "/search/?q=kwippy",
+}
+
+
+def _fits(page: Page, width: int) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+
+
+@pytest.mark.parametrize("width", [1100, 375], ids=["desktop", "phone"])
+def test_every_form_page_fits_the_screen_with_and_without_errors(site, frank, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 800}, is_mobile=width < 600)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    for name, path in SIGNED_OUT_FORMS.items():
+        page.goto(site + path)
+        _fits(page, width)
+        shot(page, f"form-{name}-{width}")
+    page.get_by_label("Username or email").fill("frank")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    _fits(page, width)
+    shot(page, f"form-login-error-{width}")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    for name, path in SIGNED_IN_FORMS.items():
+        page.goto(site + path)
+        _fits(page, width)
+        shot(page, f"form-{name}-{width}")
+    # A new app password's secret, then a name already taken.
+    page.goto(site + "/settings/app-passwords/")
+    for _ in range(2):
+        page.get_by_label("Name").fill("NetNewsWire on my phone")
+        page.get_by_role("button", name="Create app password").click()
+        _fits(page, width)
+        shot(page, f"form-app-passwords-{'created' if _ == 0 else 'error'}-{width}")
+    expect(page.get_by_role("alert")).to_be_visible()
+    context.close()

@@ -9,8 +9,7 @@ from django.conf import settings
 from django.db.models import F
 
 from kwippy.accounts.models import ChangeStamp
-from kwippy.auth.basic import basic_authorization
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, basic_authorization
 
 PUBLIC_FEEDS = [
     "/feeds/recent/",

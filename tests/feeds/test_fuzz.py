@@ -6,10 +6,9 @@ from django.core.exceptions import BadRequest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kwippy.auth.basic import basic_authorization
 from kwippy.feeds.base import DEFAULT_COUNT, MAX_COUNT, MAX_FEED_BYTES, feed_count
 from kwippy.posts.services import post_create, post_update
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, basic_authorization
 from tests.feeds.helpers import site
 
 _FUZZ = settings(

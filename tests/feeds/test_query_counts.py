@@ -1,9 +1,9 @@
 import pytest
 from django.core.cache import cache
 
-from kwippy.auth.basic import basic_authorization
 from kwippy.auth.services import app_password_create
 from kwippy.posts.models import Link, Post
+from tests.conftest import basic_authorization
 from tests.feeds.helpers import as_user, parsed
 
 # A full build: the person named in the path if any, the change stamp, the posts (popular: the

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from kwippy.portability import netscape
 from kwippy.posts.models import Link, Post
+from tests.portability.helpers import netscape_parse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -63,7 +63,7 @@ class TestExportBookmarksCommand:
         target = tmp_path / "alice.html"
         _, err = run("export_bookmarks", "--user", "alice", "-o", str(target))
         assert "wrote 4 bookmarks of alice" in err
-        bookmarks = netscape.parse(target.read_text(encoding="utf-8"))
+        bookmarks = netscape_parse(target.read_text(encoding="utf-8"))
         assert {b.url for b in bookmarks} == set(
             Post.objects.filter(user=alice).values_list("link__url", flat=True)
         )
@@ -74,7 +74,7 @@ class TestExportBookmarksCommand:
         run("import_bookmarks", str(FIXTURES / "pinboard.html"), "--user", "alice")
         out, _ = run("export_bookmarks", "--user", "alice")
         assert out.startswith("<!DOCTYPE NETSCAPE-Bookmark-file-1>")
-        assert len(netscape.parse(out)) == 4
+        assert len(netscape_parse(out)) == 4
 
     def test_an_unwritable_output_is_an_error(self, alice, tmp_path):
         with pytest.raises(CommandError, match="cannot write"):

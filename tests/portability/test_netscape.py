@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from kwippy.portability import netscape
 from kwippy.portability.netscape import NetscapeBookmark, NetscapeParser
+from tests.portability.helpers import netscape_parse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -29,7 +30,7 @@ def at(seconds: int) -> datetime:
 
 class TestFirefoxExport:
     def test_reads_every_bookmark_in_nested_folders(self):
-        bookmarks = netscape.parse(fixture_text("firefox.html"))
+        bookmarks = netscape_parse(fixture_text("firefox.html"))
         assert len(bookmarks) == 10
         folders = {b.title: b.folders for b in bookmarks}
         assert folders["Get Help"] == ("Mozilla Firefox",)
@@ -37,12 +38,12 @@ class TestFirefoxExport:
         assert folders["Carbonara"] == ("Recipes",)
 
     def test_leaves_the_browsers_own_root_folders_out_of_the_folder_path(self):
-        bookmarks = by_url(netscape.parse(fixture_text("firefox.html")))
+        bookmarks = by_url(netscape_parse(fixture_text("firefox.html")))
         assert bookmarks["https://www.seriouseats.com/the-food-lab"].folders == ()
         assert bookmarks["https://lwn.net/"].folders == ()
 
     def test_decodes_entities_in_titles_descriptions_and_hrefs(self):
-        bookmarks = netscape.parse(fixture_text("firefox.html"))
+        bookmarks = netscape_parse(fixture_text("firefox.html"))
         docs = next(b for b in bookmarks if b.tags == ("python", "docs", "html"))
         assert (
             docs.url
@@ -54,7 +55,7 @@ class TestFirefoxExport:
         )
 
     def test_reads_dates_and_leaves_unstated_privacy_unknown(self):
-        docs = by_url(netscape.parse(fixture_text("firefox.html")))
+        docs = by_url(netscape_parse(fixture_text("firefox.html")))
         bookmark = docs[
             "https://docs.python.org/3/library/html.parser.html?highlight=parser&lang=en"
         ]
@@ -64,18 +65,18 @@ class TestFirefoxExport:
         assert bookmark.to_read is None
 
     def test_folder_descriptions_do_not_land_on_bookmarks(self):
-        bookmarks = netscape.parse(fixture_text("firefox.html"))
+        bookmarks = netscape_parse(fixture_text("firefox.html"))
         assert not any("Bookmarks Toolbar" in b.description for b in bookmarks)
 
 
 class TestChromeExport:
     def test_keeps_ampersands_of_unescaped_query_strings(self):
-        bookmarks = netscape.parse(fixture_text("chrome.html"))
+        bookmarks = netscape_parse(fixture_text("chrome.html"))
         urls = [b.url for b in bookmarks]
         assert "https://github.com/django/django/pulls?q=is%3Aopen&lang=en&region=eu" in urls
 
     def test_reads_bookmarks_outside_and_inside_the_bookmarks_bar(self):
-        bookmarks = by_url(netscape.parse(fixture_text("chrome.html")))
+        bookmarks = by_url(netscape_parse(fixture_text("chrome.html")))
         assert bookmarks["https://docs.djangoproject.com/en/5.2/"].folders == ("Work",)
         assert bookmarks["https://news.ycombinator.com/"].last_modified is None
         tokyo = bookmarks["https://ja.wikipedia.org/wiki/%E6%9D%B1%E4%BA%AC"]
@@ -83,7 +84,7 @@ class TestChromeExport:
         assert tokyo.folders == ("Reading",)
 
     def test_the_other_and_mobile_folders_are_containers_not_categories(self):
-        bookmarks = by_url(netscape.parse(fixture_text("chrome.html")))
+        bookmarks = by_url(netscape_parse(fixture_text("chrome.html")))
         assert bookmarks["https://news.ycombinator.com/"].folders == ()
         assert bookmarks["https://m.example.org/weather"].folders == ()
 
@@ -92,12 +93,12 @@ class TestChromeExport:
             "<DL><DT><H3>Projects</H3><DL><DT><H3>Other bookmarks</H3>"
             '<DL><DT><A HREF="https://a.example/">A</A></DL></DL></DL>'
         )
-        assert netscape.parse(text)[0].folders == ("Projects", "Other bookmarks")
+        assert netscape_parse(text)[0].folders == ("Projects", "Other bookmarks")
 
 
 class TestPinboardExport:
     def test_reads_privacy_to_read_tags_and_descriptions(self):
-        bookmarks = by_url(netscape.parse(fixture_text("pinboard.html")))
+        bookmarks = by_url(netscape_parse(fixture_text("pinboard.html")))
         assert len(bookmarks) == 4
         jvns = bookmarks["https://jvns.ca/blog/2023/08/03/behind--hello-world/"]
         assert (jvns.private, jvns.to_read, jvns.tags) == (True, True, ("linux", "toread"))
@@ -111,7 +112,7 @@ class TestPinboardExport:
 
 class TestDeliciousExport:
     def test_reads_lower_case_markup_and_keeps_tags_with_spaces_whole(self):
-        bookmarks = netscape.parse(fixture_text("delicious.html"))
+        bookmarks = netscape_parse(fixture_text("delicious.html"))
         assert len(bookmarks) == 7
         first = bookmarks[0]
         assert first.url == "http://www.alistapart.com/articles/taminglists/"
@@ -120,14 +121,14 @@ class TestDeliciousExport:
         assert first.private is False
 
     def test_reports_both_copies_of_a_repeated_url_in_file_order(self):
-        bookmarks = netscape.parse(fixture_text("delicious.html"))
+        bookmarks = netscape_parse(fixture_text("delicious.html"))
         copies = [b for b in bookmarks if b.url.endswith("/taminglists/")]
         assert [c.title for c in copies] == ["A List Apart: Taming Lists", "Taming Lists (updated)"]
 
 
 class TestShaarliExport:
     def test_a_link_inside_a_note_is_part_of_the_note(self):
-        bookmarks = by_url(netscape.parse(fixture_text("shaarli.html")))
+        bookmarks = by_url(netscape_parse(fixture_text("shaarli.html")))
         sed = bookmarks["https://www.gnu.org/software/sed/manual/sed.html"]
         assert sed.description == (
             "See Bruce Barnett's tutorial (https://www.grymoire.com/Unix/Sed.html) for examples; "
@@ -139,7 +140,7 @@ class TestShaarliExport:
 
 class TestScuttleExport:
     def test_a_description_attribute_is_the_note(self):
-        bookmarks = by_url(netscape.parse(fixture_text("scuttle.html")))
+        bookmarks = by_url(netscape_parse(fixture_text("scuttle.html")))
         assert len(bookmarks) == 3
         xml = bookmarks["https://www.w3.org/TR/xml/"]
         assert xml.description == 'The spec: <elements> & "attributes".'
@@ -152,12 +153,12 @@ class TestScuttleExport:
 
     def test_a_dd_wins_over_a_description_attribute(self):
         text = '<DL><DT><A HREF="https://a.example/" description="attribute">A</A><DD>list</DL>'
-        assert netscape.parse(text)[0].description == "list"
+        assert netscape_parse(text)[0].description == "list"
 
 
 class TestNextcloudExport:
     def test_a_bookmark_after_the_last_list_is_read(self):
-        bookmarks = netscape.parse(fixture_text("nextcloud.html"))
+        bookmarks = netscape_parse(fixture_text("nextcloud.html"))
         assert [b.title for b in bookmarks] == [
             "Pride and Prejudice",
             "LWN articles",
@@ -177,7 +178,7 @@ class TestNextcloudExport:
 
 class TestLinkdingExport:
     def test_reads_lines_ending_in_newline_and_carriage_return(self):
-        bookmarks = by_url(netscape.parse(fixture_text("linkding.html")))
+        bookmarks = by_url(netscape_parse(fixture_text("linkding.html")))
         assert len(bookmarks) == 3
         queries = bookmarks["https://docs.djangoproject.com/en/5.2/topics/db/queries/"]
         assert (queries.private, queries.to_read) == (False, True)
@@ -200,7 +201,7 @@ class TestNotes:
             f'<DL><DT><A HREF="https://a.example/">A</A><DD>{note}'
             '<DT><A HREF="https://b.example/">B</A></DL>'
         )
-        bookmarks = netscape.parse(text)
+        bookmarks = netscape_parse(text)
         assert [b.url for b in bookmarks] == ["https://a.example/", "https://b.example/"]
         assert bookmarks[0].description == description
         assert bookmarks[1].description == ""
@@ -239,7 +240,7 @@ class TestRecognition:
             '<!doctype netscape-bookmark-file-1><dL><Dt><a HrEf="https://example.com/" '
             'Add_Date="1700000000" pRiVaTe="1" tOrEaD="yes" TaGs="a,b">Hi</A><dD>note</dl>'
         )
-        (bookmark,) = netscape.parse(text)
+        (bookmark,) = netscape_parse(text)
         assert bookmark == NetscapeBookmark(
             url="https://example.com/",
             title="Hi",
@@ -252,14 +253,14 @@ class TestRecognition:
 
     def test_a_malformed_marked_section_does_not_stop_the_parser(self):
         text = '<DL><![foo[ x ]]><DT><A HREF="https://example.com/">Example</A></DL>'
-        assert [b.url for b in netscape.parse(text)] == ["https://example.com/"]
+        assert [b.url for b in netscape_parse(text)] == ["https://example.com/"]
 
     def test_an_unescaped_script_tag_in_a_title_does_not_swallow_the_rest(self):
         text = (
             '<DL><DT><A HREF="https://a.example/">Why <script> tags block</A>'
             '<DT><A HREF="https://b.example/">B</A><DT><A HREF="https://c.example/">C</A></DL>'
         )
-        assert [b.url for b in netscape.parse(text)] == [
+        assert [b.url for b in netscape_parse(text)] == [
             "https://a.example/",
             "https://b.example/",
             "https://c.example/",
@@ -268,13 +269,13 @@ class TestRecognition:
     @pytest.mark.parametrize("name", ["firefox.html", "chrome.html", "pinboard.html"])
     def test_a_real_export_cut_in_two_anywhere_parses_the_same(self, name):
         text = fixture_text(name)
-        whole = netscape.parse(text)
+        whole = netscape_parse(text)
         for cut in range(len(text) + 1):
             assert list(NetscapeParser().read([text[:cut], text[cut:]])) == whole, cut
 
     def test_a_description_keeps_line_breaks_written_as_br(self):
         text = '<DL><DT><A HREF="https://example.com/">E</A><DD>one<br>two<BR/>three</DL>'
-        assert netscape.parse(text)[0].description == "one\ntwo\nthree"
+        assert netscape_parse(text)[0].description == "one\ntwo\nthree"
 
 
 class TestAttribute:
@@ -339,7 +340,7 @@ class TestAttribute:
         ]
         text = "".join(netscape.render(bookmarks))
         assert 'ADD_DATE="-14182940"' in text
-        assert netscape.parse(text) == bookmarks
+        assert netscape_parse(text) == bookmarks
 
 
 class TestEncoding:
@@ -350,22 +351,22 @@ class TestEncoding:
             "Caf\xe9</A></DL>"
         ).encode("latin-1")
         text = "".join(netscape.decode([data]))
-        assert netscape.parse(text)[0].title == "Café"
+        assert netscape_parse(text)[0].title == "Café"
 
     @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
     def test_a_file_with_a_byte_order_mark_is_decoded(self, encoding):
         data = '<DL><DT><A HREF="https://example.com/">Café ☕</A></DL>'.encode(encoding)
         blocks = [data[i : i + 7] for i in range(0, len(data), 7)]
-        assert netscape.parse("".join(netscape.decode(blocks)))[0].title == "Café ☕"
+        assert netscape_parse("".join(netscape.decode(blocks)))[0].title == "Café ☕"
 
     def test_invalid_utf_8_is_replaced_not_fatal(self):
         data = b'<DL><DT><A HREF="https://example.com/">bad \xff byte</A></DL>'
-        assert netscape.parse("".join(netscape.decode([data])))[0].title == "bad \ufffd byte"
+        assert netscape_parse("".join(netscape.decode([data])))[0].title == "bad \ufffd byte"
 
     def test_a_utf_8_character_cut_between_blocks_is_whole(self):
         data = "<DL><DT><A HREF='https://example.com/'>ü</A></DL>".encode()
         cut = data.index("ü".encode()) + 1
-        assert netscape.parse("".join(netscape.decode([data[:cut], data[cut:]])))[0].title == "ü"
+        assert netscape_parse("".join(netscape.decode([data[:cut], data[cut:]])))[0].title == "ü"
 
     def test_the_sniffed_encoding_names_a_real_codec(self):
         assert codecs.lookup(netscape.sniff_encoding(b"<meta charset=latin-1>")).name == "cp1252"
@@ -397,7 +398,7 @@ class TestEncoding:
             '<DL><DT><A HREF="https://example.com/">Café</A></DL>'
         ).encode()
         assert netscape.sniff_encoding(data) == "utf-8"
-        assert netscape.parse("".join(netscape.decode([data])))[0].title == "Café"
+        assert netscape_parse("".join(netscape.decode([data])))[0].title == "Café"
 
     @pytest.mark.parametrize(
         ("charset", "codec"),
@@ -445,7 +446,7 @@ class TestRender:
         assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in text
         assert "<script>" not in text
         assert 'PRIVATE="1" TOREAD="0"' in text
-        assert netscape.parse(text) == [bookmark]
+        assert netscape_parse(text) == [bookmark]
 
     def test_folders_nest_and_close(self):
         bookmarks = [
@@ -455,7 +456,7 @@ class TestRender:
         ]
         text = "".join(netscape.render(bookmarks))
         assert text.count("<DL><p>") == text.count("</DL><p>") == 3
-        assert netscape.parse(text) == bookmarks
+        assert netscape_parse(text) == bookmarks
 
 
 # Text as a stored field holds it: no surrogates (not encodable), no outer whitespace.
@@ -533,7 +534,7 @@ class TestParserProperty:
     @given(items=st.lists(bookmarks, max_size=6))
     @settings(max_examples=200)
     def test_rendered_bookmarks_parse_back_the_same(self, items):
-        assert netscape.parse("".join(netscape.render(items))) == items
+        assert netscape_parse("".join(netscape.render(items))) == items
 
     @given(
         items=st.lists(bookmarks, max_size=4),

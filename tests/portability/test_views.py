@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kwippy.portability import netscape
 from kwippy.posts import services as post_services
 from kwippy.posts.models import Link, Post
+from tests.portability.helpers import netscape_parse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -154,7 +154,7 @@ class TestExportDownload:
         assert response["Content-Disposition"].startswith('attachment; filename="kwippy-alice-')
         assert "no-cache" in response["Cache-Control"]
         text = b"".join(response.streaming_content).decode()
-        (bookmark,) = netscape.parse(text)
+        (bookmark,) = netscape_parse(text)
         assert (bookmark.url, bookmark.title, bookmark.private) == (
             "https://a.example/",
             "Mine",

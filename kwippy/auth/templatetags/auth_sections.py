@@ -2,13 +2,17 @@
 
 from django import template
 
+from kwippy.auth.forms import AppPasswordForm
 from kwippy.auth.selectors import app_password_list
 
 register = template.Library()
 
 
-@register.inclusion_tag("auth/_app_passwords.html", takes_context=True)
+@register.inclusion_tag("auth/_settings.html", takes_context=True)
 def app_passwords_section(context) -> dict:
     """Render the signed-in person's app passwords and the form that makes one."""
     request = context["request"]
-    return {"app_passwords": app_password_list(user=request.user)}
+    return {
+        "app_passwords": app_password_list(user=request.user),
+        "app_password_form": AppPasswordForm(),
+    }
