@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from kwippy.posts import services
+from tests.browser.axe import assert_accessible
 from tests.conftest import PASSWORD, make_user
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
@@ -52,7 +53,9 @@ def site(django_db_setup, live_server) -> str:
 
 
 def shot(page: Page, name: str) -> None:
+    """Keep a screenshot of the page for people to look at, and check it with axe-core."""
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    assert_accessible(page)
 
 
 def sign_up(page: Page, base: str, username: str) -> None:
