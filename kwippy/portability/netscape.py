@@ -106,7 +106,8 @@ class NetscapeBookmark:
     url: str
     title: str = ""
     description: str = ""
-    tags: tuple[str, ...] = ()
+    # None: the file says nothing of tags (no TAGS attribute), which is not "no tags".
+    tags: tuple[str, ...] | None = None
     add_date: datetime | None = None
     last_modified: datetime | None = None
     private: bool | None = None
@@ -395,7 +396,7 @@ class NetscapeParser(HTMLParser):
                     url=(attributes.get("href") or "").strip(),
                     title="".join(self._title).strip(),
                     description=description or (attributes.get("description") or "").strip(),
-                    tags=split_tags(attributes.get("tags")),
+                    tags=split_tags(attributes["tags"]) if "tags" in attributes else None,
                     add_date=parse_timestamp(attributes.get("add_date")),
                     last_modified=parse_timestamp(attributes.get("last_modified")),
                     private=parse_flag(attributes, "private"),

@@ -159,7 +159,10 @@ def _clean(
         url=url,
         title=shorten(title, TITLE_MAX_LENGTH) or None,
         description=shorten(description, DESCRIPTION_MAX_LENGTH) or None,
-        tags=_clean_tags(itertools.chain(bookmark.tags, folders), result=result),
+        # A file silent on tags (no TAGS, no folder to take them from) keeps the stored ones.
+        tags=None
+        if bookmark.tags is None and not folders
+        else _clean_tags(itertools.chain(bookmark.tags or (), folders), result=result),
         is_private=bookmark.private,
         to_read=bookmark.to_read,
         created=created,

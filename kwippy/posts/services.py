@@ -281,7 +281,7 @@ class PostRow:
     url: str
     title: str | None = None
     description: str | None = None
-    tags: list[str] = field(default_factory=list)
+    tags: list[str] | None = None
     is_private: bool | None = None
     to_read: bool | None = None
     created: datetime | None = None
@@ -347,7 +347,7 @@ def _merged(
         return PostValues(
             title=row.title or shorten(row.url, TITLE_MAX_LENGTH),
             description=row.description or "",
-            tags=row.tags,
+            tags=row.tags or [],
             is_private=unmarked_private if row.is_private is None else row.is_private,
             to_read=bool(row.to_read),
             created=created,
@@ -357,7 +357,7 @@ def _merged(
     merged = PostValues(
         title=base.title if row.title is None else row.title,
         description=base.description if row.description is None else row.description,
-        tags=row.tags,
+        tags=base.tags if row.tags is None else row.tags,
         is_private=base.is_private if row.is_private is None else row.is_private,
         to_read=base.to_read if row.to_read is None else row.to_read,
         created=base.created

@@ -293,6 +293,35 @@ class TestSilence:
         post = Post.objects.get(user=alice)
         assert (post.title, post.description) == ("New", "New")
 
+    def test_a_reimport_silent_on_tags_keeps_the_stored_ones(self, alice):
+        post_services.post_create(user=alice, url="https://a.example/", title="A", tags="kept mine")
+        browser_export = (
+            '<!DOCTYPE NETSCAPE-Bookmark-file-1><DL><p><DT><A HREF="https://a.example/" '
+            'ADD_DATE="1700000000">A</A></DL><p>'
+        )
+        import_text(alice, browser_export)
+        assert Post.objects.get(user=alice).tags == ["kept", "mine"]
+        assert_counts_match_posts()
+
+    @pytest.mark.parametrize(
+        ("file", "tags"),
+        [
+            # An empty TAGS says "no tags"; a folder says its name.
+            ('<DL><p><DT><A HREF="https://a.example/" TAGS="">A</A></DL><p>', []),
+            (
+                '<DL><p><DT><H3>Reading</H3><DL><p><DT><A HREF="https://a.example/">A</A></DL><p>'
+                "</DL><p>",
+                ["reading"],
+            ),
+        ],
+        ids=["empty TAGS", "folder"],
+    )
+    def test_a_reimport_that_states_tags_replaces_the_stored_ones(self, alice, file, tags):
+        post_services.post_create(user=alice, url="https://a.example/", title="A", tags="old")
+        import_text(alice, "<!DOCTYPE NETSCAPE-Bookmark-file-1>" + file)
+        assert Post.objects.get(user=alice).tags == tags
+        assert_counts_match_posts()
+
 
 class TestImportIdempotence:
     @pytest.mark.parametrize("name", FIXTURE_NAMES)
@@ -363,7 +392,10 @@ class TestImportIdempotence:
         text = file_of(NetscapeBookmark(url="https://a.example/", title="A", private=True))
         import_text(alice, text)
         assert Link.objects.get().public_saves == 1
-        assert not UserTag.objects.filter(user=alice).exists()
+        # The file is silent on tags, so the post keeps "x", now counted as private only.
+        assert UserTag.objects.filter(user=alice).values_list("name", "count", "public_count")[
+            ::1
+        ] == [("x", 1, 0)]
         assert_counts_match_posts()
 
 
