@@ -83,7 +83,9 @@ class WorkerProcess:
         self.lane = lane
         self.env = env or {}
         self.process: subprocess.Popen | None = None
-        self.log = tempfile.NamedTemporaryFile(prefix=f"kwippy-worker-{lane}-", suffix=".log")
+        descriptor, name = tempfile.mkstemp(prefix=f"kwippy-worker-{lane}-", suffix=".log")
+        os.close(descriptor)
+        self.log = Path(name)
 
     def start(self) -> None:
         before = newest_worker_id()
@@ -93,9 +95,10 @@ class WorkerProcess:
             "TEST_DATABASE_URL": worker_database_url(),
             **self.env,
         }
-        self.process = subprocess.Popen(
-            procfile_command(self.lane), cwd=ROOT, env=env, stdout=self.log, stderr=self.log
-        )
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                procfile_command(self.lane), cwd=ROOT, env=env, stdout=log, stderr=log
+            )
         wait_until(
             lambda: newest_worker_id() > before or self.process.poll() is not None,
             f"the {self.lane} worker's heartbeat",
@@ -103,7 +106,7 @@ class WorkerProcess:
         assert self.process.poll() is None, self.output()
 
     def output(self) -> str:
-        return Path(self.log.name).read_text(errors="replace")
+        return self.log.read_text(errors="replace")
 
     def kill(self) -> None:
         """SIGKILL: the worker leaves its job "doing", as a lost machine would."""
@@ -127,4 +130,4 @@ class WorkerProcess:
 
     def __exit__(self, *exc) -> None:
         self.stop()
-        self.log.close()
+        self.log.unlink()

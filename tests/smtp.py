@@ -14,7 +14,7 @@ class _Inbox:
     def __init__(self):
         self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 -- aiosmtpd's name
+    async def handle_DATA(self, server, session, envelope) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
