@@ -162,7 +162,7 @@ def parse_email_url(name: str, url: str) -> dict:
         raise ConfigError(f"{name} must look like {expected} (a user goes with a password)")
     options = parse_qs(parts.query, keep_blank_values=True)
     if parts.scheme == "smtps" and options:
-        raise ConfigError(f"{name}: smtps:// takes no options; it is TLS from the start")
+        raise ConfigError(f"{name} must have no options with smtps://, which is TLS from the start")
     if set(options) - {"tls"} or options.get("tls", ["0"]) not in (["0"], ["1"]):
         raise ConfigError(f"{name} takes one option, tls=1 or tls=0; expected {expected}")
     return {
