@@ -1,4 +1,4 @@
-# kwippy: `make run` serves the site, `make test` runs every test. Both set up a fresh machine.
+# kwippy: `make run` serves the site and runs a job worker (the Procfile), `make test` runs every test. Both set up a fresh machine.
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -18,8 +18,8 @@ run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seed_demo --if-empty
-	@echo "kwippy: serving on http://127.0.0.1:8000  (demo login: alice / kwippy-demo; Ctrl-C stops)"
-	$(VENV)/bin/gunicorn config.wsgi --config gunicorn.conf.py --bind 127.0.0.1:8000 --workers 3 --access-logfile -
+	@echo "kwippy: serving on http://127.0.0.1:8000 with a job worker  (demo login: alice / kwippy-demo; Ctrl-C stops all)"
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start --port 8000
 
 test: $(STAMP)
 	$(SERVICES) up --profile test

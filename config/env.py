@@ -9,7 +9,7 @@ The URL parsers are our own rather than dj-database-url's: kwippy accepts exactl
 """
 
 import os
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -133,3 +133,44 @@ def parse_memcached_url(name: str, url: str) -> list[str]:
     if len(set(nodes)) != len(nodes):
         raise ConfigError(f"{name} names the same node twice: {url!r}")
     return nodes
+
+
+def parse_email_url(name: str, url: str) -> dict:
+    """Return how mail leaves: Django's mail backend and the server it talks to.
+
+    `smtp://[user:password@]host[:port][?tls=1]` (STARTTLS with tls=1), `smtps://…` (TLS from the
+    first byte), or `console:` (printed by the worker, for development).
+    """
+    expected = "smtp://user:password@host:port[?tls=1], smtps://user:password@host:port or console:"
+    if url == "console:":
+        return {
+            "BACKEND": "django.core.mail.backends.console.EmailBackend",
+            **{"HOST": "localhost", "PORT": 25, "USER": "", "PASSWORD": ""},
+            **{"USE_TLS": False, "USE_SSL": False},
+        }
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"{name} must look like {expected}") from None
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname or parts.path not in ("", "/"):
+        raise ConfigError(f"{name} must look like {expected}")
+    if port == 0:
+        raise ConfigError(f"{name} has a bad port; expected {expected}")
+    if parts.fragment or bool(parts.username) != (parts.password is not None):
+        # The URL is not repeated: it may hold a password.
+        raise ConfigError(f"{name} must look like {expected} (a user goes with a password)")
+    options = parse_qs(parts.query, keep_blank_values=True)
+    if parts.scheme == "smtps" and options:
+        raise ConfigError(f"{name} must have no options with smtps://, which is TLS from the start")
+    if set(options) - {"tls"} or options.get("tls", ["0"]) not in (["0"], ["1"]):
+        raise ConfigError(f"{name} takes one option, tls=1 or tls=0; expected {expected}")
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "HOST": parts.hostname,
+        "PORT": port or (465 if parts.scheme == "smtps" else 25),
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "USE_TLS": options.get("tls") == ["1"],
+        "USE_SSL": parts.scheme == "smtps",
+    }

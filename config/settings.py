@@ -17,6 +17,7 @@ from config.env import (
     env_str,
     parse_database_url,
     parse_database_urls,
+    parse_email_url,
     parse_memcached_url,
     parse_site_url,
 )
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    # The task engine: its tables by migrations, its jobs in the admin, `manage.py procrastinate`.
+    "procrastinate.contrib.django",
     "kwippy.core",
     "kwippy.accounts",
     "kwippy.posts",
@@ -219,7 +222,37 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Jobs (kwippy/core/jobs.py): each app's `jobs.py` holds its jobs, queued by urgency. What a person
+# waits for goes on `interactive`, which a worker lane of its own serves, so `bulk` work (imports,
+# periodic upkeep) never delays it (see the Procfile).
+KWIPPY_INTERACTIVE_QUEUE = "interactive"
+KWIPPY_BULK_QUEUE = "bulk"
+# A worker records a heartbeat this often; one silent for KWIPPY_WORKER_STALLED_SECONDS is gone
+# (killed, its machine lost): /healthz stops counting it, and the jobs it held are retried.
+KWIPPY_WORKER_HEARTBEAT_SECONDS = 10
+KWIPPY_WORKER_STALLED_SECONDS = 30
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "jobs"
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": KWIPPY_WORKER_HEARTBEAT_SECONDS,
+    "stalled_worker_timeout": KWIPPY_WORKER_STALLED_SECONDS,
+    # A finished job's row goes: the stalled-job check alone would add thousands a day, and a sent
+    # mail's text (a reset link) has no business staying. Failed jobs stay, for the admin's retry.
+    "delete_jobs": "successful",
+}
+
+# Every mail is queued as a job (kwippy/core/mail.py) in the transaction that wrote it; the job
+# hands it to the backend EMAIL_URL names, which reads the EMAIL_* settings below.
+EMAIL_BACKEND = "kwippy.core.mail.QueuedEmailBackend"
+_email = parse_email_url("EMAIL_URL", env_str("EMAIL_URL", "console:"))
+KWIPPY_EMAIL_DELIVERY_BACKEND = _email["BACKEND"]
+EMAIL_HOST = _email["HOST"]
+EMAIL_PORT = _email["PORT"]
+EMAIL_HOST_USER = _email["USER"]
+EMAIL_HOST_PASSWORD = _email["PASSWORD"]
+EMAIL_USE_TLS = _email["USE_TLS"]
+EMAIL_USE_SSL = _email["USE_SSL"]
+# A server that accepts the connection and then stalls fails the job, which is retried later.
+EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kwippy <kwippy@localhost>")
 
 # Security headers that hold with or without TLS.

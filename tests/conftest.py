@@ -7,6 +7,7 @@ from django.core.management import call_command
 from hypothesis import settings as hypothesis_settings
 
 from kwippy.accounts.models import User
+from tests.jobs import WorkerProcess, jobs_clear
 
 PASSWORD = "correct horse battery staple"
 
@@ -73,3 +74,18 @@ def bob(db):
 def charlie(db):
     """Someone with no relation to alice's things."""
     return make_user("charlie")
+
+
+@pytest.fixture
+def jobs_table(transactional_db):
+    """An empty job queue, emptied again after the test: workers see only committed rows."""
+    jobs_clear()
+    yield
+    jobs_clear()
+
+
+@pytest.fixture
+def job_workers(jobs_table):
+    """A worker as `make run` starts it: the Procfile's two lanes, stopped after the test."""
+    with WorkerProcess("interactive") as interactive, WorkerProcess("bulk") as bulk:
+        yield {"interactive": interactive, "bulk": bulk}

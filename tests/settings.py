@@ -24,3 +24,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The router's tests switch replica reads on against this alias: the test database under a second
 # name and connection (TEST MIRROR), so which connection ran a query is seen for real.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+
+# Workers the tests start beat every second and count as gone after 5 s, so a killed worker's job
+# is retried within seconds (kwippy/core/jobs.py); tests/job_tasks.py holds jobs for the tests.
+KWIPPY_WORKER_HEARTBEAT_SECONDS = 1
+KWIPPY_WORKER_STALLED_SECONDS = 5
+PROCRASTINATE_WORKER_DEFAULTS = {
+    **PROCRASTINATE_WORKER_DEFAULTS,  # noqa: F405
+    "update_heartbeat_interval": KWIPPY_WORKER_HEARTBEAT_SECONDS,
+    "stalled_worker_timeout": KWIPPY_WORKER_STALLED_SECONDS,
+}
+PROCRASTINATE_IMPORT_PATHS = ["tests.job_tasks"]

@@ -14,6 +14,7 @@ from config.env import (
     ConfigError,
     parse_database_url,
     parse_database_urls,
+    parse_email_url,
     parse_memcached_url,
     parse_site_url,
 )
@@ -187,3 +188,75 @@ def test_site_url_that_is_no_http_address_is_refused(url):
 def test_the_site_has_no_django_session_table():
     # Sessions live in memcached; only the session benchmark's settings install Django's app.
     assert "django_session" not in connection.introspection.table_names()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "smtp://kw:p%40ss@mail.example:587?tls=1",
+            ("mail.example", 587, "kw", "p@ss", True, False),
+        ),
+        ("smtps://kw:pw@mail.example", ("mail.example", 465, "kw", "pw", False, True)),
+        ("smtp://relay.internal", ("relay.internal", 25, "", "", False, False)),
+    ],
+)
+def test_email_url_gives_the_smtp_server_django_sends_to(url, expected):
+    mail = parse_email_url("EMAIL_URL", url)
+    assert mail["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (
+        mail["HOST"],
+        mail["PORT"],
+        mail["USER"],
+        mail["PASSWORD"],
+        mail["USE_TLS"],
+        mail["USE_SSL"],
+    ) == expected
+
+
+def test_email_url_console_prints_mail():
+    mail = parse_email_url("EMAIL_URL", "console:")
+    assert mail["BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "console://",
+        "mailto:kw@example.com",
+        "smtp://",
+        "smtp://mail.example:0",
+        "smtp://mail.example:99999",
+        "smtp://kw@mail.example",
+        "smtp://:secret@mail.example",
+        "smtp://mail.example/path",
+        "smtp://mail.example?tls=yes",
+        "smtp://mail.example?ssl=1",
+        "smtps://mail.example?tls=1",
+    ],
+)
+def test_email_url_of_another_shape_is_refused_without_repeating_it(url):
+    with pytest.raises(ConfigError, match=r"^EMAIL_URL ") as error:
+        parse_email_url("EMAIL_URL", url)
+    assert "secret" not in str(error.value)
+
+
+def test_bad_email_url_stops_start_up_with_one_line():
+    result = run_manage({"EMAIL_URL": "smtp://kw@mail.example"}, "check")
+    assert result.returncode != 0
+    assert result.stderr.strip().startswith("kwippy: configuration error: EMAIL_URL must look like")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_mail_settings_follow_email_url():
+    script = (
+        "from django.conf import settings as s;"
+        "print(s.EMAIL_BACKEND, s.KWIPPY_EMAIL_DELIVERY_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT,"
+        " s.EMAIL_USE_SSL)"
+    )
+    result = run_manage({"EMAIL_URL": "smtps://kw:pw@mail.example:2465"}, "shell", "-c", script)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "kwippy.core.mail.QueuedEmailBackend django.core.mail.backends.smtp.EmailBackend"
+        " mail.example 2465 True"
+    ) in result.stdout

@@ -1,8 +1,10 @@
 """The ways kwippy is deployed: Compose, and gunicorn with DEBUG=0."""
 
+import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.jobs import newest_worker_id, wait_until, worker_database_url
 from tests.memcached import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,7 +93,7 @@ def test_the_proxy_balances_over_web_by_dns_and_forwards_the_client():
 
 
 def test_every_gunicorn_invocation_reads_the_limits_file():
-    for name in ("Makefile", "Dockerfile", "docker-compose.yml"):
+    for name in ("Procfile", "Dockerfile", "docker-compose.yml"):
         text = (ROOT / name).read_text()
         invocations = re.findall(r"gunicorn config\.wsgi[^\n\"]*", text)
         assert invocations, name
@@ -163,3 +166,68 @@ def test_production_home_page_links_a_hashed_stylesheet_served_with_long_max_age
     max_age = int(re.search(r"max-age=(\d+)", cache_control).group(1))
     assert max_age >= 365 * 24 * 3600
     assert "immutable" in cache_control
+
+
+def test_compose_workers_run_both_lanes_after_migrations_and_scale(compose_config):
+    worker = compose_service(compose_config, "worker")
+    web = compose_service(compose_config, "web")
+    assert re.search(r"migrate:\n\s+condition: service_completed_successfully", worker)
+    assert re.search(r"db:\n\s+condition: service_healthy", worker)
+    assert "- honcho\n    - start\n    - interactive\n    - bulk" in worker
+    assert "ports:" not in worker
+    assert "EMAIL_URL: 'console:'" in worker
+    # The same image as web: one build, two commands.
+    assert (
+        re.search(r"build:\n\s+context: (.*)", worker)[1]
+        == (re.search(r"build:\n\s+context: (.*)", web)[1])
+    )
+
+
+def test_make_run_starts_the_procfile_with_honcho_on_port_8000():
+    recipe = re.search(r"^run:.*?(?=^\S)", (ROOT / "Makefile").read_text(), re.M | re.S)[0]
+    assert "honcho start --port 8000" in recipe
+
+
+def test_honcho_runs_web_and_both_worker_lanes_and_one_interrupt_stops_them_all(jobs_table):
+    port = free_port()
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "TEST_DATABASE_URL": worker_database_url(),
+    }
+    before = newest_worker_id()
+    honcho = subprocess.Popen(
+        [str(Path(sys.executable).parent / "honcho"), "start", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        # Its own process group, as in a terminal: Ctrl-C signals the whole group.
+        start_new_session=True,
+    )
+    try:
+        wait_until(lambda: newest_worker_id() >= before + 2, "both lanes' heartbeats")
+        wait_until(lambda: _health(port).get("workers") == "ok", "the web server")
+        os.killpg(honcho.pid, signal.SIGINT)
+        honcho.wait(timeout=60)
+        wait_until(lambda: not _group_alive(honcho.pid), "every process to stop", seconds=30)
+    finally:
+        if _group_alive(honcho.pid):
+            os.killpg(honcho.pid, signal.SIGKILL)
+
+
+def _health(port: int) -> dict:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+            return json.loads(response.read())
+    except OSError:
+        return {}
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+        return True
+    except ProcessLookupError:
+        return False

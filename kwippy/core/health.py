@@ -1,9 +1,13 @@
-"""Probe the three services kwippy needs. Plain functions: `/healthz` and tests call them."""
+"""Probe the three services pages need, and the job workers. Plain functions `/healthz` calls."""
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateWorker
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +42,18 @@ def cache_ok(alias: str) -> bool:
         return False
 
 
+def workers_ok() -> bool:
+    """Return whether a job worker has recorded a heartbeat within KWIPPY_WORKER_STALLED_SECONDS."""
+    since = timezone.now() - timedelta(seconds=settings.KWIPPY_WORKER_STALLED_SECONDS)
+    try:
+        return ProcrastinateWorker.objects.filter(last_heartbeat__gte=since).exists()
+    except Exception:
+        log.warning("health: job workers unknown, the database is unreachable", exc_info=True)
+        return False
+
+
 def health_report() -> dict[str, bool]:
+    """Return whether each service that pages need answers."""
     return {
         "database": database_ok(),
         "object_cache": cache_ok("default"),
