@@ -41,10 +41,11 @@ def _alternative(tokens: list[str]) -> Alternative | None:
     words, tags, sites = [], [], []
     for token in tokens:
         name, colon, value = token.partition(":")
-        if colon and name.lower() == "tag" and normalize_tag(value):
-            tags.append(normalize_tag(value))
-        elif colon and name.lower() == "site" and normalize_site(value):
-            sites.append(normalize_site(value))
+        # A filter with nothing after its colon (`tag:`) filters nothing and is dropped.
+        if colon and name.lower() == "tag":
+            tags += [normalize_tag(value)] if normalize_tag(value) else []
+        elif colon and name.lower() == "site":
+            sites += [normalize_site(value)] if normalize_site(value) else []
         else:
             words.append(token)
     if not (words or tags or sites):

@@ -244,7 +244,7 @@ def posts_search(
     """
     alternatives = parse_query(text[:SEARCH_MAX_LENGTH])
     if not alternatives:
-        return Post.objects.none()
+        return Post.objects.none().annotate(rank=Value(0.0, output_field=FloatField()))
     visible = _visible_in_scope(viewer=viewer, scope=scope)
     matches = reduce(operator.or_, (_matching(alternative) for alternative in alternatives))
     # Ranking reads every match's vector: for a common word that is a large part of the site.
