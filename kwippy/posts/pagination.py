@@ -7,7 +7,7 @@ Django's Paginator counts rows and uses offsets, hence this small module of our 
 """
 
 import re
-from base64 import urlsafe_b64decode, urlsafe_b64encode
+from base64 import b64decode, urlsafe_b64encode
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -118,7 +118,7 @@ def _b64(text: str) -> str:
 
 
 def _read_b64(text: str) -> str:
-    decoded = urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+    decoded = b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True).decode()
     if "\x00" in decoded:
         raise BadCursor(text)
     return decoded

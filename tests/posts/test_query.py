@@ -72,7 +72,11 @@ def some_posts(alice, bob):
 
 
 @FUZZ
-@given(text=query_text, scope=st.sampled_from(["everyone", "network", "mine", "", "bogus"]))
+# A NUL anywhere in an address is refused by the middleware before any view (400), so not here.
+@given(
+    text=query_text.map(lambda text: text.replace("\x00", "")),
+    scope=st.sampled_from(["everyone", "network", "mine", "", "bogus"]),
+)
 def test_any_query_in_any_scope_answers_without_error(client, alice, some_posts, text, scope):
     client.force_login(alice)
     response = client.get("/search/", {"q": text, "scope": scope})
