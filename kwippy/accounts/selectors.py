@@ -1,6 +1,6 @@
 """Reads of people by the names they go by, compared folded (see identifiers.py)."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 
 from kwippy.accounts.identifiers import identifier_fold
 from kwippy.accounts.models import User
@@ -25,3 +25,28 @@ def person_get(*, username: str) -> User | None:
     if "\x00" in username:
         return None
     return users_named(username=username).filter(is_active=True).first()
+
+
+def users_directory() -> QuerySet[User]:
+    """Return every active account, each with `follower_total`: how many follow them."""
+    return User.objects.filter(is_active=True).annotate(follower_total=Count("follower_set"))
+
+
+def users_following(*, user: User) -> QuerySet[User]:
+    """Return the active people who follow `user`, each with `followed_at`: since when."""
+    follow = FilteredRelation("following_set", condition=Q(following_set__followee=user))
+    return (
+        User.objects.annotate(follow=follow)
+        .filter(is_active=True, follow__isnull=False)
+        .annotate(followed_at=F("follow__created"))
+    )
+
+
+def users_followed_by(*, user: User) -> QuerySet[User]:
+    """Return the active people `user` follows, each with `followed_at`: since when."""
+    follow = FilteredRelation("follower_set", condition=Q(follower_set__follower=user))
+    return (
+        User.objects.annotate(follow=follow)
+        .filter(is_active=True, follow__isnull=False)
+        .annotate(followed_at=F("follow__created"))
+    )

@@ -1,6 +1,7 @@
 """Forms for saving and editing posts: they turn what people type into clean values or errors."""
 
 from django import forms
+from django.http import QueryDict
 
 from kwippy.posts.normalize import (
     DESCRIPTION_MAX_LENGTH,
@@ -9,6 +10,7 @@ from kwippy.posts.normalize import (
     InvalidURL,
     normalize_url,
 )
+from kwippy.posts.selectors import SearchScope
 from kwippy.posts.tags import MAX_TAGS, TAG_MAX_LENGTH, TagTooLong, TooManyTags, tags_clean
 
 
@@ -64,10 +66,35 @@ class PostEditForm(PostFieldsForm):
 
 
 class SearchForm(forms.Form):
+    """What to look for and, for a signed-in person, whose posts to look through."""
+
     q = forms.CharField(
         required=False,
         label="Words to find in titles, notes, tags and addresses",
-        help_text="Use quotes for a phrase and a minus for words to leave out: "
-        '<code>"full text" -mysql</code>',
+        help_text="Quotes for a phrase, a minus for words to leave out, <code>tag:name</code> and "
+        "<code>site:example.org</code> to narrow, <code>OR</code> for either: "
+        '<code>"full text" -mysql OR tag:postgres</code>',
         widget=forms.SearchInput(attrs={"maxlength": 200}),
     )
+    scope = forms.ChoiceField(
+        label="Look through",
+        choices=[
+            (SearchScope.EVERYONE, "Everyone's bookmarks"),
+            (SearchScope.NETWORK, "My network's"),
+            (SearchScope.MINE, "Mine"),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, query: QueryDict, *, signed_in: bool):
+        # A search names no scope until someone picks one: it looks through everyone's.
+        query = query.copy()
+        query.setdefault("scope", SearchScope.EVERYONE)
+        super().__init__(query)
+        if not signed_in:
+            # Visitors see public posts only, which is everyone's: nothing to choose.
+            del self.fields["scope"]
+
+    def clean_scope(self) -> str:
+        return self.cleaned_data["scope"] or SearchScope.EVERYONE

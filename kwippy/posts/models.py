@@ -6,6 +6,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from kwippy.posts.normalize import TITLE_MAX_LENGTH
@@ -85,6 +87,8 @@ class Post(models.Model):
                 condition=models.Q(is_private=False),
                 name="post_link_public_recent",
             ),
+            # A person's list sorted by title (see pagination.BY_TITLE).
+            models.Index(F("user"), Lower("title"), F("id"), name="post_user_title"),
         ]
 
     def __str__(self) -> str:

@@ -7,10 +7,11 @@ Django's Paginator counts rows and uses offsets, hence this small module of our 
 """
 
 import re
+from base64 import b64decode, urlsafe_b64encode
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -56,18 +57,26 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROS = re.compile(r"-?[0-9]{1,18}")
 
 
+def _micros(moment: datetime) -> str:
+    return str((moment - EPOCH) // timedelta(microseconds=1))
+
+
+def _read_micros(text: str) -> datetime:
+    if not _MICROS.fullmatch(text):
+        raise BadCursor(text)
+    return EPOCH + timedelta(microseconds=int(text))
+
+
 def recent_cursor(created: datetime, pk: int) -> str:
     """Return the cursor after a row sorted by (created, id), newest first."""
-    return f"{(created - EPOCH) // timedelta(microseconds=1)}_{pk}"
+    return f"{_micros(created)}_{pk}"
 
 
 def parse_recent_cursor(cursor: str) -> tuple[datetime, int]:
     """Return the (created, id) a recent cursor names, or raise BadCursor."""
     head, pk = _split(cursor)
-    if not _MICROS.fullmatch(head):
-        raise BadCursor(cursor)
     try:
-        return EPOCH + timedelta(microseconds=int(head)), pk
+        return _read_micros(head), pk
     except OverflowError:
         raise BadCursor(cursor) from None
 
@@ -87,19 +96,79 @@ def parse_popular_cursor(cursor: str) -> tuple[int, str]:
     return int(saves), public_id
 
 
-def paginate_recent(queryset: QuerySet[T], *, cursor: str | None, size: int) -> Page[T]:
-    """Return the page of a newest-first queryset that follows `cursor` (None: the first)."""
+@dataclass(frozen=True)
+class Order:
+    """A keyset order: rows sorted by one value (a field or an annotation), then by id.
+
+    `write` turns a row's value into cursor text; `read` turns it back, raising ValueError (or
+    BadCursor) for text this order never wrote.
+    """
+
+    key: str
+    descending: bool
+    write: Callable[[Any], str]
+    read: Callable[[str], Any]
+
+    def value(self, row) -> Any:
+        return getattr(row, self.key)
+
+
+def _b64(text: str) -> str:
+    return urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _read_b64(text: str) -> str:
+    decoded = b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True).decode()
+    if "\x00" in decoded:
+        raise BadCursor(text)
+    return decoded
+
+
+def _read_count(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) < 10):
+        raise BadCursor(text)
+    return int(text)
+
+
+NEWEST = Order("created", descending=True, write=_micros, read=_read_micros)
+OLDEST = Order("created", descending=False, write=_micros, read=_read_micros)
+# By title regardless of case: the queryset carries `title_key`, the title in lower case, the
+# expression of the `post_user_title` index. A title can hold any "_", so it is base64 text.
+BY_TITLE = Order("title_key", descending=False, write=_b64, read=_read_b64)
+# People: the newest accounts, and the most followed (the queryset carries `follower_total`).
+JOINED = Order("date_joined", descending=True, write=_micros, read=_read_micros)
+MOST_FOLLOWED = Order("follower_total", descending=True, write=str, read=_read_count)
+# Followers and followings: the newest follow first (the queryset carries `followed_at`).
+FOLLOWED_SINCE = Order("followed_at", descending=True, write=_micros, read=_read_micros)
+
+
+def paginate_keyset(
+    queryset: QuerySet[T], *, order: Order, cursor: str | None, size: int
+) -> Page[T]:
+    """Return the page of `queryset`, sorted by `order`, that follows `cursor` (None: the first)."""
     if cursor:
-        created, pk = parse_recent_cursor(cursor)
-        # The redundant `created <= …` lets PostgreSQL start its index scan at the cursor.
+        head, pk = _split(cursor)
+        try:
+            value = order.read(head)
+        except (ValueError, OverflowError):
+            raise BadCursor(cursor) from None
+        beyond = "lt" if order.descending else "gt"
+        # The redundant `key <= …` (or `>=`) lets PostgreSQL start its index scan at the cursor.
         queryset = queryset.filter(
-            Q(created__lt=created) | Q(created=created, id__lt=pk), created__lte=created
+            Q(**{f"{order.key}__{beyond}": value}) | Q(**{order.key: value, f"id__{beyond}": pk}),
+            **{f"{order.key}__{beyond}e": value},
         )
-    rows = list(queryset.order_by("-created", "-id")[: size + 1])
+    sign = "-" if order.descending else ""
+    rows = list(queryset.order_by(f"{sign}{order.key}", f"{sign}id")[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
-    next_cursor = recent_cursor(rows[-1].created, rows[-1].pk) if more else None
+    next_cursor = f"{order.write(order.value(rows[-1]))}_{rows[-1].pk}" if more else None
     return Page(items=rows, next_cursor=next_cursor, is_first=not cursor)
+
+
+def paginate_recent(queryset: QuerySet[T], *, cursor: str | None, size: int) -> Page[T]:
+    """Return the page of a newest-first queryset that follows `cursor` (None: the first)."""
+    return paginate_keyset(queryset, order=NEWEST, cursor=cursor, size=size)
 
 
 def paginate_ranked(

@@ -4,13 +4,28 @@ The privacy rule lives here and nowhere else: a private post is seen by its owne
 selector takes the `viewer` (None or an anonymous user for visitors) and applies the rule itself.
 """
 
+import hashlib
+import operator
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -19,11 +34,14 @@ from kwippy.accounts.models import Follow, User
 from kwippy.posts.models import Link, Post, UserTag, url_hash
 from kwippy.posts.normalize import InvalidURL, normalize_url
 from kwippy.posts.pagination import Page, parse_recent_cursor, popular_cursor, recent_cursor
+from kwippy.posts.query import Alternative, parse_query
 
 POPULAR_WINDOW = timedelta(days=30)
 SEARCH_MAX_LENGTH = 200
 SEARCH_CANDIDATES = 500
 POPULAR_CACHE_SECONDS = 60
+RELATED_SAMPLE = 1000
+RELATED_LIMIT = 30
 
 
 def _listing(queryset: QuerySet[Post]) -> QuerySet[Post]:
@@ -40,6 +58,21 @@ def _signed_in(viewer: User | None) -> User | None:
 def posts_public_recent() -> QuerySet[Post]:
     """Return everyone's public posts, newest first."""
     return _listing(Post.objects.filter(is_private=False))
+
+
+def posts_first_saves(*, tags: list[str] | None = None) -> QuerySet[Post]:
+    """Return everyone's public posts carrying every one of `tags`, one per link, newest first.
+
+    A link saved by several people is shown once, by its first public save of those the list
+    holds: the others are on the link's page.
+    """
+    shown = Q(is_private=False)
+    if tags:
+        shown &= Q(tags__contains=tags)
+    earlier = Post.objects.filter(shown, link=OuterRef("link")).filter(
+        Q(created__lt=OuterRef("created")) | Q(created=OuterRef("created"), id__lt=OuterRef("id"))
+    )
+    return _listing(Post.objects.filter(shown).filter(~Exists(earlier)))
 
 
 # Each person's newest posts come from their own index (LATERAL, LIMIT n each) and only then are
@@ -151,26 +184,83 @@ def link_get_for_viewer(*, public_id: str, viewer: User | None) -> Link | None:
     return None
 
 
-def posts_search(*, text: str, viewer: User | None) -> QuerySet[Post]:
-    """Return the posts matching a web-search style query, best first, as `viewer` may see them.
+class SearchScope:
+    """Whose posts a search looks through."""
 
-    Visitors find public posts; a signed-in person also finds their own private ones.
+    EVERYONE = "everyone"
+    NETWORK = "network"
+    MINE = "mine"
+    CHOICES = (EVERYONE, NETWORK, MINE)
+
+
+def _site_pattern(site: str) -> str:
+    # The host is the site or one of its subdomains, whatever the scheme, user or port.
+    return rf"^[a-z][a-z0-9+.-]*://([^/?#]*@)?([^/?#@]*\.)?{re.escape(site)}(:[0-9]*)?([/?#]|$)"
+
+
+def _search_query(words: str) -> SearchQuery:
+    return SearchQuery(words, search_type="websearch", config="english")
+
+
+def _matching(alternative: Alternative) -> Q:
+    matches = Q()
+    if alternative.words:
+        matches &= Q(search_vector=_search_query(alternative.words))
+    if alternative.tags:
+        matches &= Q(tags__contains=list(alternative.tags))
+    for site in alternative.sites:
+        matches &= Q(link__url__iregex=_site_pattern(site))
+    return matches
+
+
+def _visible_in_scope(*, viewer: User | None, scope: str) -> Q:
+    me = _signed_in(viewer)
+    if me is None:
+        return Q(is_private=False)
+    if scope == SearchScope.MINE:
+        return Q(user=me)
+    if scope == SearchScope.NETWORK:
+        followed = Follow.objects.filter(follower=me).values("followee")
+        return Q(user=me) | Q(user__in=followed, is_private=False)
+    return Q(is_private=False) | Q(user=me)
+
+
+def posts_search(
+    *, text: str, viewer: User | None, scope: str = SearchScope.EVERYONE
+) -> QuerySet[Post]:
+    """Return the posts matching a query (see query.py), best first, as `viewer` may see them.
+
+    Visitors find everyone's public posts. A signed-in person looks through everyone's (their own
+    private posts included), their network's (theirs and the public posts of those they follow)
+    or only their own. Everyone's results show each link once, by its first matching save.
     """
-    query = SearchQuery(text[:SEARCH_MAX_LENGTH], search_type="websearch", config="english")
-    visible = Q(is_private=False)
-    if _signed_in(viewer) is not None:
-        visible |= Q(user=viewer)
+    alternatives = parse_query(text[:SEARCH_MAX_LENGTH])
+    if not alternatives:
+        return Post.objects.none().annotate(rank=Value(0.0, output_field=FloatField()))
+    visible = _visible_in_scope(viewer=viewer, scope=scope)
+    matches = reduce(operator.or_, (_matching(alternative) for alternative in alternatives))
     # Ranking reads every match's vector: for a common word that is a large part of the site.
     # So the newest SEARCH_CANDIDATES matches are ranked, which keeps every search fast.
     candidates = (
-        Post.objects.filter(visible, search_vector=query)
+        Post.objects.filter(visible, matches)
         .order_by("-created", "-id")
         .values("pk")[:SEARCH_CANDIDATES]
     )
+    if _signed_in(viewer) is None or scope == SearchScope.EVERYONE:
+        # The first save of each link among the candidates stands for the link.
+        candidates = (
+            Post.objects.filter(pk__in=Subquery(candidates))
+            .order_by("link_id", "created", "id")
+            .distinct("link_id")
+            .values("pk")
+        )
+    found = Post.objects.filter(pk__in=Subquery(candidates))
+    worded = [_search_query(a.words) for a in alternatives if a.words]
+    if not worded:
+        return found.annotate(rank=Value(0.0, output_field=FloatField()))
     # The rank is cast to double precision so that it round-trips exactly through a cursor.
-    return Post.objects.filter(pk__in=Subquery(candidates)).annotate(
-        rank=Cast(SearchRank(F("search_vector"), query), FloatField())
-    )
+    rank = SearchRank(F("search_vector"), reduce(operator.or_, worded))
+    return found.annotate(rank=Cast(rank, FloatField()))
 
 
 def posts_by_ids(*, ids: list[int]) -> QuerySet[Post]:
@@ -263,6 +353,49 @@ def tag_cloud(*, owner: User, viewer: User | None, limit: int = 100) -> list[tup
         .values_list("name", field)[:limit]
     )
     return sorted(rows)
+
+
+def tags_of_user(*, owner: User, viewer: User | None, by_count: bool) -> list[tuple[str, int]]:
+    """Return every tag of a person with its count, by name or most used first.
+
+    Others see public counts only, and not the tags only private posts carry.
+    """
+    mine = _signed_in(viewer) is not None and viewer.pk == owner.pk
+    field = "count" if mine else "public_count"
+    order = (f"-{field}", "name") if by_count else ("name",)
+    rows = UserTag.objects.filter(user=owner, **{f"{field}__gt": 0}).order_by(*order)
+    return list(rows.values_list("name", field))
+
+
+def tags_related(
+    *, tags: list[str], owner: User | None = None, viewer: User | None = None
+) -> list[tuple[str, int]]:
+    """Return the tags most often found with all of `tags`, and on how many posts, most first.
+
+    Everyone's public posts are counted, or `owner`'s as `viewer` may see them. The count runs
+    over the newest RELATED_SAMPLE posts carrying `tags`, so a tag on half the site costs no more
+    than a rare one; everyone's counts are kept for a minute, like the popular ranking.
+    """
+    if owner is None:
+        key = "tags:related:" + hashlib.sha256(repr(tags).encode()).hexdigest()[:32]
+        related = cache.get(key)
+        if related is None:
+            related = _tags_related(posts=posts_tagged(tags=tags), tags=tags)
+            cache.set(key, related, POPULAR_CACHE_SECONDS)
+        return related
+    return _tags_related(posts=posts_of_user(owner=owner, viewer=viewer, tags=tags), tags=tags)
+
+
+def _tags_related(*, posts: QuerySet[Post], tags: list[str]) -> list[tuple[str, int]]:
+    sample = posts.order_by("-created", "-id").values("tags")[:RELATED_SAMPLE]
+    sql, params = sample.query.sql_with_params()
+    with connection.cursor() as db:
+        db.execute(
+            f"SELECT tag, count(*) FROM ({sql}) AS sample CROSS JOIN LATERAL unnest(sample.tags) "
+            "AS tag WHERE NOT (tag = ANY(%s)) GROUP BY tag ORDER BY count(*) DESC, tag LIMIT %s",
+            [*params, tags, RELATED_LIMIT],
+        )
+        return [(tag, count) for tag, count in db.fetchall()]
 
 
 def follow_counts(*, user: User) -> tuple[int, int]:

@@ -4,20 +4,33 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kwippy.accounts.models import User
-from kwippy.accounts.selectors import person_get
+from kwippy.accounts.selectors import (
+    person_get,
+    users_directory,
+    users_followed_by,
+    users_following,
+)
 from kwippy.core.responses import bad_request, safe_next
 from kwippy.posts import access, selectors, services, timeline
 from kwippy.posts.forms import PostAddForm, PostEditForm, SearchForm
 from kwippy.posts.normalize import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
 from kwippy.posts.pagination import (
+    BY_TITLE,
+    FOLLOWED_SINCE,
+    JOINED,
+    MOST_FOLLOWED,
+    NEWEST,
+    OLDEST,
     BadCursor,
     page_size,
+    paginate_keyset,
     paginate_ranked,
     paginate_recent,
     parse_popular_cursor,
@@ -40,10 +53,10 @@ def home(request):
                 request=request, user=request.user, cursor=_cursor(request), size=page_size()
             )
             return render(request, "posts/home.html", {"post_list": post_list})
-        page = _recent_page(request, selectors.posts_public_recent())
+        page = _recent_page(request, selectors.posts_first_saves())
     except BadCursor:
         return bad_request(request, "That page address is not valid.")
-    return render(request, "posts/home.html", {"page": page})
+    return render(request, "posts/home.html", {"page": page, "per_link": True})
 
 
 def popular(request):
@@ -70,11 +83,19 @@ def tag_page(request, tags: list[str]):
     if not tags:
         raise Http404("No such tag.")
     try:
-        page = _recent_page(request, selectors.posts_tagged(tags=tags))
+        page = _recent_page(request, selectors.posts_first_saves(tags=tags))
     except BadCursor:
         return bad_request(request, "That page address is not valid.")
-    feed_title = "Bookmarks tagged " + " + ".join(tags)
-    return render(request, "posts/tag.html", {"page": page, "tags": tags, "feed_title": feed_title})
+    related = selectors.tags_related(tags=tags)
+    context = {
+        "page": page,
+        "tags": tags,
+        "per_link": True,
+        "related": related,
+        "related_top": max((count for _, count in related), default=0),
+        "feed_title": "Bookmarks tagged " + " + ".join(tags),
+    }
+    return render(request, "posts/tag.html", context)
 
 
 def link_page(request, public_id: str):
@@ -102,12 +123,15 @@ def link_page(request, public_id: str):
 
 
 def search(request):
-    """Search titles, descriptions, tags and URLs; a signed-in person's private posts too."""
-    form = SearchForm(request.GET)
-    text = form.cleaned_data["q"] if form.is_valid() else ""
+    """Search titles, notes, tags and addresses: everyone's, your network's or your own posts."""
+    form = SearchForm(request.GET, signed_in=request.user.is_authenticated)
+    text, scope = "", selectors.SearchScope.EVERYONE
+    if form.is_valid():
+        text = form.cleaned_data["q"].strip()
+        scope = form.cleaned_data.get("scope", selectors.SearchScope.EVERYONE)
     page = None
     if text:
-        queryset = selectors.posts_search(text=text, viewer=request.user)
+        queryset = selectors.posts_search(text=text, viewer=request.user, scope=scope)
         try:
             page = paginate_ranked(
                 queryset,
@@ -117,7 +141,9 @@ def search(request):
             )
         except BadCursor:
             return bad_request(request, "That page address is not valid.")
-    return render(request, "posts/search.html", {"form": form, "q": text, "page": page})
+    per_link = scope == selectors.SearchScope.EVERYONE
+    context = {"form": form, "q": text, "page": page, "per_link": per_link}
+    return render(request, "posts/search.html", context)
 
 
 def _prefill(request) -> dict[str, str]:
@@ -221,21 +247,38 @@ def _person(username: str) -> User:
     return person
 
 
+# How a person's list can be sorted: ?sort=… names one, and the pager keeps it.
+PERSON_SORTS = {"newest": NEWEST, "oldest": OLDEST, "title": BY_TITLE}
+SORT_LABELS = [("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "By title")]
+
+
 def _person_page(request, owner: User, tags: list[str]):
+    sort = request.GET.get("sort", "")
+    if sort not in PERSON_SORTS:
+        sort = "newest"
+    posts = selectors.posts_of_user(owner=owner, viewer=request.user, tags=tags)
+    if sort == "title":
+        posts = posts.annotate(title_key=Lower("title"))
     try:
-        page = paginate_recent(
-            selectors.posts_of_user(owner=owner, viewer=request.user, tags=tags),
-            cursor=request.GET.get("before") or None,
-            size=page_size(),
+        page = paginate_keyset(
+            posts, order=PERSON_SORTS[sort], cursor=_cursor(request), size=page_size()
         )
     except BadCursor:
         return bad_request(request, "That page address is not valid.")
     followers, following = selectors.follow_counts(user=owner)
-    cloud = selectors.tag_cloud(owner=owner, viewer=request.user)
+    if tags:
+        # On a tag page the sidebar narrows: the tags found with these, within this person.
+        cloud = selectors.tags_related(tags=tags, owner=owner, viewer=request.user)
+    else:
+        cloud = selectors.tag_cloud(owner=owner, viewer=request.user)
     context = {
         "owner": owner,
         "page": page,
         "tags": tags,
+        "sort": sort,
+        "sorts": SORT_LABELS,
+        "sort_next_label": "Older" if sort == "newest" else "Next",
+        "sort_first_label": "Newest" if sort == "newest" else "First page",
         "cloud": cloud,
         "cloud_top": max((count for _, count in cloud), default=0),
         "followers": followers,
@@ -252,8 +295,57 @@ def profile(request, username: str):
 
 
 def profile_tag(request, username: str, tags: list[str]):
-    """Show a person's posts carrying every tag in the path."""
+    """Show a person's posts carrying every tag in the path, and the tags found with them."""
     owner = _person(username)
     if not tags:
         return redirect("profile", username=owner.username)
     return _person_page(request, owner, tags)
+
+
+def profile_tags(request, username: str):
+    """List every tag of a person with its count, by name or most used first (?sort=count)."""
+    owner = _person(username)
+    by_count = request.GET.get("sort") == "count"
+    rows = selectors.tags_of_user(owner=owner, viewer=request.user, by_count=by_count)
+    context = {"owner": owner, "rows": rows, "by_count": by_count}
+    return render(request, "posts/tags.html", context)
+
+
+# People -----------------------------------------------------------------------------------------
+
+PEOPLE_SORTS = {"newest": JOINED, "followed": MOST_FOLLOWED}
+
+
+def people(request):
+    """List everyone who has an account, the newest or the most followed first."""
+    sort = "followed" if request.GET.get("sort") == "followed" else "newest"
+    return _people_page(
+        request,
+        people=users_directory(),
+        order=PEOPLE_SORTS[sort],
+        context={"sort": sort, "heading": "People"},
+    )
+
+
+def followers(request, username: str):
+    """List the people who follow a person, the newest followers first."""
+    owner = _person(username)
+    context = {"owner": owner, "heading": f"People following {owner.shown_name}"}
+    people = users_following(user=owner)
+    return _people_page(request, people=people, order=FOLLOWED_SINCE, context=context)
+
+
+def following(request, username: str):
+    """List the people a person follows, the most recently followed first."""
+    owner = _person(username)
+    context = {"owner": owner, "heading": f"People {owner.shown_name} follows"}
+    people = users_followed_by(user=owner)
+    return _people_page(request, people=people, order=FOLLOWED_SINCE, context=context)
+
+
+def _people_page(request, *, people, order, context):
+    try:
+        page = paginate_keyset(people, order=order, cursor=_cursor(request), size=page_size())
+    except BadCursor:
+        return bad_request(request, "That page address is not valid.")
+    return render(request, "posts/people.html", {**context, "page": page})

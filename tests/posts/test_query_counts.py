@@ -27,7 +27,19 @@ def busy_site(alice, bob, charlie):
     return Link.objects.get(url="https://site1.example/page")
 
 
-PAGES = ["/", "/popular/", "/u/bob/", "/u/bob/t/common/", "/t/common/", "/search/?q=common"]
+PAGES = [
+    "/",
+    "/popular/",
+    "/u/bob/",
+    "/u/bob/t/common/",
+    "/t/common/",
+    "/search/?q=common",
+    "/u/bob/?sort=title",
+    "/u/bob/?sort=oldest",
+    "/u/bob/t/common+t1/?sort=title",
+    "/t/common+t1/",
+    "/search/?q=tag:common+OR+site:site1.example&scope=network",
+]
 
 
 @pytest.mark.parametrize("size", [10, 50])
@@ -48,3 +60,38 @@ def test_page_queries_stay_flat_with_page_size(
     assert 3 <= shown <= size
     if size == 50 and path in ("/", "/t/common/", "/search/?q=common"):
         assert shown > 10
+
+
+@pytest.fixture
+def crowd(alice):
+    """Forty people, each following alice, each with a post carrying three tags of their own."""
+    for i in range(40):
+        person = User.objects.create_user(username=f"p{i}", password="x")
+        follow_create(follower=person, followee=alice)
+        follow_create(follower=alice, followee=person)
+        services.post_create(
+            user=alice, url=f"https://{i}.example/", title=str(i), tags=f"a{i} b{i} c"
+        )
+
+
+@pytest.mark.parametrize("size", [10, 50])
+@pytest.mark.parametrize(
+    ("path", "marker"),
+    [
+        ("/people/", 'class="person"'),
+        ("/people/?sort=followed", 'class="person"'),
+        ("/u/alice/followers/", 'class="person"'),
+        ("/u/alice/following/", 'class="person"'),
+        ("/u/alice/tags/", 'class="tag"'),
+        ("/u/alice/tags/?sort=count", 'class="tag"'),
+    ],
+)
+def test_new_pages_queries_stay_flat_with_rows(
+    client, crowd, settings, django_assert_max_num_queries, size, path, marker
+):
+    settings.KWIPPY_PAGE_SIZE = size
+    client.force_login(User.objects.get(username="alice"))
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(path)
+    assert response.status_code == 200
+    assert response.text.count(marker) >= min(size, 40)

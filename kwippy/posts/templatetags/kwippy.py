@@ -29,6 +29,16 @@ def first_page_url(context) -> str:
     return escape_uri_path(request.path) + (f"?{query}" if query else "")
 
 
+@register.simple_tag(takes_context=True)
+def sorted_url(context, sort: str) -> str:
+    """Return the current page's first page sorted by `sort`, other parameters kept."""
+    request = context["request"]
+    params: QueryDict = request.GET.copy()
+    params.pop("before", None)
+    params["sort"] = sort
+    return f"{escape_uri_path(request.path)}?{params.urlencode()}"
+
+
 @register.filter
 def age(moment) -> str:
     """Return how long ago `moment` was, in its largest unit ("3 days ago", "just now")."""
@@ -41,3 +51,15 @@ def cloud_size(count: int, top: int) -> int:
     if top <= 1:
         return 3
     return 1 + round(4 * (count - 1) / (top - 1))
+
+
+@register.filter
+def tags_with(tags: list[str], tag: str) -> list[str]:
+    """Return `tags` narrowed by `tag` too (`a` with `b` is `a+b`)."""
+    return list(tags) if tag in tags else [*tags, tag]
+
+
+@register.filter
+def tags_without(tags: list[str], tag: str) -> list[str]:
+    """Return `tags` less `tag`."""
+    return [name for name in tags if name != tag]
