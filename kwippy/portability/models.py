@@ -4,7 +4,7 @@ The file lives in the database, not on the web machine's disk, so a worker on an
 It is its own row, so listing imports never loads megabytes of bytes.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -52,12 +52,17 @@ class Import(models.Model):
     def percent_read(self) -> int:
         return int(100 * self.bytes_read / self.size) if self.size else 100
 
-    def finish_estimate(self, *, now: datetime) -> datetime | None:
-        """Return when a running import should finish, at the pace it has read its file so far."""
+    def elapsed(self, *, now: datetime) -> timedelta | None:
+        """Return how long the import has run, or ran."""
+        if not self.started:
+            return None
+        return (self.finished or now) - self.started
+
+    def remaining_estimate(self, *, now: datetime) -> timedelta | None:
+        """Return how long a running import should still take, at the pace it has read so far."""
         if self.state != self.State.RUNNING or not self.started or not self.bytes_read:
             return None
-        elapsed = now - self.started
-        return now + elapsed * ((self.size - self.bytes_read) / self.bytes_read)
+        return (now - self.started) * ((self.size - self.bytes_read) / self.bytes_read)
 
 
 class ImportFile(models.Model):

@@ -40,10 +40,12 @@ def import_progress(request, import_id: int):
         upload = selectors.import_owned(owner=request.user, import_id=import_id)
     except Import.DoesNotExist:
         raise Http404("No such import.") from None
+    now = timezone.now()
     context = {
         "upload": upload,
         "result": services.ImportResult.from_json(upload.result),
-        "finish_estimate": upload.finish_estimate(now=timezone.now()),
+        "elapsed": upload.elapsed(now=now),
+        "remaining": upload.remaining_estimate(now=now),
     }
     return render(request, "portability/import_progress.html", context)
 

@@ -4,11 +4,13 @@ import io
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 
 from kwippy.portability import services
 from kwippy.portability.models import Import, ImportFile
+from kwippy.portability.templatetags.portability_format import duration
 from kwippy.posts.models import Post
 from tests.jobs import WorkerProcess, procfile_option, wait_until
 from tests.portability.helpers import imports_run_queued
@@ -115,3 +117,29 @@ class TestImportJobs:
         services.bookmarks_import(user=bob, stream=io.BytesIO(data))
         assert stored_posts(alice) == stored_posts(bob)
         assert len(stored_posts(alice)) == 20_000
+
+
+class TestProgressFigures:
+    @pytest.mark.parametrize(
+        ("seconds", "text"),
+        [
+            (0, "0 seconds"),
+            (42, "42 seconds"),
+            (170, "3 minutes"),
+            (3600, "1 hour"),
+            (3_960, "1 hour 6 minutes"),
+        ],
+    )
+    def test_a_duration_is_written_in_seconds_then_hours_and_minutes(self, seconds, text):
+        assert duration(timedelta(seconds=seconds)) == text
+
+    def test_the_estimate_follows_the_pace_of_the_file_read_so_far(self, alice):
+        upload = queue(alice, b"x" * 400)
+        now = timezone.now()
+        assert upload.remaining_estimate(now=now) is None
+        upload.state, upload.started, upload.bytes_read = (
+            Import.State.RUNNING,
+            now - timedelta(seconds=30),
+            100,
+        )
+        assert upload.remaining_estimate(now=now) == timedelta(seconds=90)

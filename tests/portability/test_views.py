@@ -210,13 +210,15 @@ class TestImportProgressPage:
     def test_the_owner_sees_a_queued_import_that_reloads_itself(self, alice_client, queued):
         html = alice_client.get(f"/import/{queued.pk}/").content.decode()
         assert "Waiting to start" in html
-        assert '<meta http-equiv="refresh" content="2">' in html
+        assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in html
+        assert "data-follow-import" in html
 
     def test_a_finished_import_shows_its_summary_and_stops_reloading(self, alice_client, queued):
         imports_run_queued()
         html = alice_client.get(f"/import/{queued.pk}/").content.decode()
         assert "Import finished" in html
         assert "http-equiv" not in html
+        assert "data-follow-import" not in html
 
     def test_someone_else_gets_not_found(self, client, queued, bob):
         client.force_login(bob)
