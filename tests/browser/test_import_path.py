@@ -11,6 +11,8 @@ from kwippy.portability import services
 from kwippy.portability.models import Import
 from tests.browser.test_person_path import browser, shot, site  # noqa: F401 (fixtures)
 from tests.conftest import PASSWORD, make_user
+from tests.jobs import WorkerProcess, jobs_clear
+from tests.portability.helpers import generated_file
 
 FIXTURES = Path(__file__).resolve().parent.parent / "portability" / "fixtures"
 
@@ -71,3 +73,39 @@ def test_an_import_is_followed_from_upload_to_summary(site, imports, browser, wi
     expect(page.get_by_role("link", name="half.html")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     context.close()
+
+
+@pytest.fixture
+def bulk_worker(site):  # noqa: F811
+    """The Procfile's bulk lane, started before the browser (it reads the database first)."""
+    jobs_clear()
+    with WorkerProcess("bulk") as worker:
+        yield worker
+    jobs_clear()
+
+
+def test_with_javascript_the_page_follows_the_import_without_reloading(
+    site,  # noqa: F811
+    imports,
+    bulk_worker,
+    browser,  # noqa: F811
+    tmp_path,
+):
+    bookmarks = tmp_path / "many.html"
+    bookmarks.write_bytes(generated_file(3000))
+    page = browser.new_context().new_page()
+    page.set_default_timeout(60_000)
+    page.goto(site + "/accounts/login/")
+    page.get_by_label("Username or email").fill("gil")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(site + "/import/")
+    page.get_by_label("Bookmark file", exact=True).set_input_files(str(bookmarks))
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.locator("[data-follow-import]")).to_be_visible()
+    page.evaluate("window.sameDocument = true")
+
+    expect(page.get_by_role("heading", name="Import finished")).to_be_visible()
+    expect(page.locator("#import-progress")).to_contain_text("3,000")
+    assert page.evaluate("window.sameDocument === true")
+    assert page.locator("[data-follow-import]").count() == 0

@@ -13,7 +13,7 @@ from kwippy.portability.models import Import, ImportFile
 from kwippy.portability.templatetags.portability_format import duration
 from kwippy.posts.models import Post
 from tests.jobs import WorkerProcess, procfile_option, wait_until
-from tests.portability.helpers import imports_run_queued
+from tests.portability.helpers import generated_file, imports_run_queued
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -38,16 +38,6 @@ class TestStoredFiles:
         queue(alice, (FIXTURES / "pinboard.html").read_bytes())
         Import.objects.update(created=timezone.now() - timedelta(days=3))
         assert services.import_files_delete_expired(now=timezone.now()) == 0
-
-
-def generated_file(count: int, *, site: str = "example") -> bytes:
-    """Return a Netscape bookmark file of `count` distinct bookmarks, tagged and dated."""
-    rows = "".join(
-        f'<DT><A HREF="https://{site}.test/page/{n}" ADD_DATE="{1_500_000_000 + n}" '
-        f'TAGS="t{n % 7},batch{n // 1000}">Page {n}</A>\n<DD>Note {n}\n'
-        for n in range(count)
-    )
-    return f"<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n{rows}</DL>\n".encode()
 
 
 def stored_posts(user) -> list[tuple]:
