@@ -1,6 +1,7 @@
 from django import forms
 
-# Larger files go through `manage.py import_bookmarks`: a web request must finish in seconds.
+# Larger files go through `manage.py import_bookmarks`: an upload is held in memory and stored
+# whole in PostgreSQL.
 UPLOAD_MAX_BYTES = 64 * 1024 * 1024
 
 

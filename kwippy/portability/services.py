@@ -7,18 +7,22 @@ statements a batch, the counts and change stamps with them); this module reads, 
 reports.
 """
 
+import dataclasses
+import io
 import itertools
+import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import BinaryIO
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kwippy.accounts.models import User
-from kwippy.portability import netscape
+from kwippy.portability import jobs, netscape
+from kwippy.portability.models import Import, ImportFile
 from kwippy.posts.models import Post, url_hash
 from kwippy.posts.normalize import (
     DESCRIPTION_MAX_LENGTH,
@@ -31,6 +35,8 @@ from kwippy.posts.normalize import (
 from kwippy.posts.services import PostRow, PostValues, posts_bulk_upsert
 from kwippy.posts.tags import MAX_TAGS, TAG_MAX_LENGTH, normalize_tag
 
+log = logging.getLogger(__name__)
+
 BATCH_SIZE = 1000
 READ_SIZE = 256 * 1024
 EXAMPLES_PER_REASON = 5
@@ -40,24 +46,29 @@ SHORTENED_TITLE = "titles"
 SHORTENED_TAG = "tags"
 SHORTENED_DESCRIPTION = "descriptions"
 SHORTENED_TAG_LIST = f"tag lists (over {MAX_TAGS} tags)"
+# An import's page reads its progress; writing it more often would only slow the import.
+PROGRESS_SECONDS = 1.0
+# A failed import's file stays this long, so the job can be retried from the admin.
+FAILED_FILE_KEPT = timedelta(days=1)
 
 
 class NotABookmarkFile(ValueError):
     """The uploaded file is not a Netscape bookmark file."""
 
 
-@dataclass
+@dataclasses.dataclass
 class ImportResult:
     """What an import did: counts of posts, and what was skipped or shortened, and why."""
 
     read: int = 0
+    written: int = 0
     imported: int = 0
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
-    skipped: Counter = field(default_factory=Counter)
-    skipped_examples: dict[str, list[str]] = field(default_factory=dict)
-    shortened: Counter = field(default_factory=Counter)
+    skipped: Counter = dataclasses.field(default_factory=Counter)
+    skipped_examples: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    shortened: Counter = dataclasses.field(default_factory=Counter)
     future_dates: int = 0
 
     @property
@@ -102,6 +113,24 @@ class ImportResult:
                 f"dates in the future, set to the time of the import: {self.future_dates:,}"
             )
         return lines
+
+    def as_json(self) -> dict:
+        """Return the result as JSON-ready data, which `from_json` reads back."""
+        # Not dataclasses.asdict, which rebuilds a Counter by counting its (key, value) pairs.
+        return {
+            **{field.name: getattr(self, field.name) for field in dataclasses.fields(self)},
+            "skipped": dict(self.skipped),
+            "shortened": dict(self.shortened),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ImportResult":
+        fields = {
+            **data,
+            "skipped": Counter(data.get("skipped", {})),
+            "shortened": Counter(data.get("shortened", {})),
+        }
+        return cls(**fields)
 
 
 def _printable(text: str) -> str:
@@ -185,6 +214,7 @@ def bookmarks_import(
     unmarked_private: bool = True,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
+    batch_written: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Import a Netscape bookmark file into a person's posts and return what happened.
 
@@ -194,7 +224,8 @@ def bookmarks_import(
     stored nothing, when the stream is not a bookmark file.
 
     The stream is read once, from where it stands; `progress` is called with the number of bytes
-    read each time, so it adds up to the file's size.
+    read each time, so it adds up to the file's size. `batch_written` is called with the result so
+    far (`written` counts the links stored) after each batch is committed.
     """
     result = ImportResult()
     now = timezone.now()
@@ -229,6 +260,9 @@ def bookmarks_import(
         for key in outcome.unchanged:
             outcomes[key] = "unchanged"
         pending.clear()
+        result.written = len(outcomes)
+        if batch_written is not None:
+            batch_written(result)
 
     parser = netscape.NetscapeParser()
     for bookmark in parser.read(netscape.decode(_blocks(stream, progress))):
@@ -293,3 +327,94 @@ def bookmarks_export(*, user: User) -> Iterator[str]:
         .iterator(chunk_size=EXPORT_CHUNK)
     )
     return netscape.render(_exported(rows), title=f"{user.username}'s kwippy bookmarks")
+
+
+def import_queue(
+    *, owner: User, filename: str, data: bytes, folders_as_tags: bool, unmarked_private: bool
+) -> Import:
+    """Store a bookmark file and queue its import, in one transaction; return the Import."""
+    with transaction.atomic():
+        upload = Import.objects.create(
+            owner=owner,
+            filename=filename[:255],
+            size=len(data),
+            folders_as_tags=folders_as_tags,
+            unmarked_private=unmarked_private,
+        )
+        ImportFile.objects.create(upload=upload, data=data)
+        # One person's imports run one after the other: interleaved, a later file's data could
+        # be overwritten by an earlier one's.
+        jobs.import_run.configure(lock=f"imports-of-user-{owner.pk}").defer(import_id=upload.pk)
+    return upload
+
+
+def import_run(*, import_id: int) -> None:
+    """Run a queued import from its stored file, writing its progress as it goes.
+
+    Run again after a lost worker, it imports the file again from the start: the import is
+    idempotent, so the posts end as a single run leaves them.
+    """
+    upload = Import.objects.select_related("owner").get(pk=import_id)
+    if upload.state == Import.State.DONE:
+        return
+    data = bytes(ImportFile.objects.get(upload=upload).data)
+    started = timezone.now()
+    Import.objects.filter(pk=import_id).update(
+        state=Import.State.RUNNING, started=started, finished=None, bytes_read=0, error=""
+    )
+    bytes_read = 0
+    last_written = time.monotonic()
+
+    def count_bytes(size: int) -> None:
+        nonlocal bytes_read
+        bytes_read += size
+
+    def write_progress(result: ImportResult) -> None:
+        nonlocal last_written
+        if time.monotonic() - last_written >= PROGRESS_SECONDS:
+            last_written = time.monotonic()
+            Import.objects.filter(pk=import_id).update(
+                bytes_read=bytes_read, result=result.as_json()
+            )
+
+    try:
+        result = bookmarks_import(
+            user=upload.owner,
+            stream=io.BytesIO(data),
+            folders_as_tags=upload.folders_as_tags,
+            unmarked_private=upload.unmarked_private,
+            progress=count_bytes,
+            batch_written=write_progress,
+        )
+    except NotABookmarkFile as error:
+        _import_failed(import_id=import_id, error=str(error))
+        return
+    except Exception:
+        log.exception("imports: import %s failed", import_id)
+        _import_failed(
+            import_id=import_id,
+            error="The import stopped on an error on our side; it will be looked into.",
+        )
+        raise
+    with transaction.atomic():
+        Import.objects.filter(pk=import_id).update(
+            state=Import.State.DONE,
+            bytes_read=bytes_read,
+            result=result.as_json(),
+            finished=timezone.now(),
+        )
+        ImportFile.objects.filter(upload_id=import_id).delete()
+
+
+def _import_failed(*, import_id: int, error: str) -> None:
+    Import.objects.filter(pk=import_id).update(
+        state=Import.State.FAILED, error=error, finished=timezone.now()
+    )
+
+
+def import_files_delete_expired(*, now: datetime) -> int:
+    """Delete the files of imports that failed over FAILED_FILE_KEPT ago; return how many."""
+    deleted, _ = ImportFile.objects.filter(
+        upload__state=Import.State.FAILED, upload__finished__lt=now - FAILED_FILE_KEPT
+    ).delete()
+    return deleted

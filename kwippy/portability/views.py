@@ -1,36 +1,53 @@
 from django.contrib.auth.decorators import login_required
-from django.http import StreamingHttpResponse
-from django.shortcuts import render
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kwippy.portability import services
+from kwippy.portability import selectors, services
 from kwippy.portability.forms import ImportForm
+from kwippy.portability.models import Import
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_bookmarks(request):
-    """Show the upload form; import an uploaded bookmark file and show what happened."""
+    """Show the upload form; store an uploaded bookmark file, queue its import, show its page."""
     if request.method == "GET":
         return render(request, "portability/import.html", {"form": ImportForm()})
     form = ImportForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            result = services.bookmarks_import(
-                user=request.user,
-                stream=form.cleaned_data["file"],
-                folders_as_tags=form.cleaned_data["folders_as_tags"],
-                unmarked_private=not form.cleaned_data["unmarked_public"],
-            )
-        except services.NotABookmarkFile as error:
-            form.add_error("file", str(error))
-        else:
-            context = {"form": ImportForm(), "result": result}
-            return render(request, "portability/import.html", context)
-    return render(request, "portability/import.html", {"form": form}, status=422)
+    if not form.is_valid():
+        return render(request, "portability/import.html", {"form": form}, status=422)
+    upload = form.cleaned_data["file"]
+    queued = services.import_queue(
+        owner=request.user,
+        filename=upload.name,
+        data=upload.read(),
+        folders_as_tags=form.cleaned_data["folders_as_tags"],
+        unmarked_private=not form.cleaned_data["unmarked_public"],
+    )
+    return redirect(queued)
+
+
+@never_cache
+@login_required
+@require_GET
+def import_progress(request, import_id: int):
+    """Show how far an import has come, and its summary once it has finished."""
+    try:
+        upload = selectors.import_owned(owner=request.user, import_id=import_id)
+    except Import.DoesNotExist:
+        raise Http404("No such import.") from None
+    now = timezone.now()
+    context = {
+        "upload": upload,
+        "result": services.ImportResult.from_json(upload.result),
+        "elapsed": upload.elapsed(now=now),
+        "remaining": upload.remaining_estimate(now=now),
+    }
+    return render(request, "portability/import_progress.html", context)
 
 
 @never_cache

@@ -23,4 +23,31 @@
       link.textContent = "Drag me to your bookmarks bar";
     }
   });
+
+  // An import's page follows the import: its summary is fetched again every 2 s and replaced in
+  // place until the import has finished (without this script, the page reloads itself).
+  function followImport() {
+    var section = document.querySelector("[data-follow-import]");
+    if (!section || !window.fetch || !window.DOMParser) {
+      return;
+    }
+    window.setTimeout(function () {
+      window.fetch(window.location.href, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          var fresh = html && new DOMParser().parseFromString(html, "text/html")
+            .getElementById("import-progress");
+          if (!fresh) {
+            return;
+          }
+          section.innerHTML = fresh.innerHTML;
+          if (!fresh.hasAttribute("data-follow-import")) {
+            section.removeAttribute("data-follow-import");
+          }
+          followImport();
+        })
+        .catch(followImport);
+    }, 2000);
+  }
+  followImport();
 })();

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from kwippy.portability.models import Import
 from kwippy.posts.models import Link, Post
 from tests.portability.helpers import netscape_parse
 
@@ -40,6 +41,21 @@ class TestImportBookmarksCommand:
         assert "bookmarks in the file more than once (the later copy was kept): 1" in out
         assert "titles shortened to fit our limits: 1" in out
         assert "tags shortened to fit our limits: 1" in out
+
+    def test_queue_stores_the_file_and_queues_its_import_without_importing(self, alice):
+        out, _ = run(
+            "import_bookmarks", str(FIXTURES / "pinboard.html"), "--user", "alice", "--queue"
+        )
+        queued = Import.objects.get(owner=alice)
+        assert f"queued import {queued.pk} " in out
+        assert f"/import/{queued.pk}/" in out
+        assert bytes(queued.file.data) == (FIXTURES / "pinboard.html").read_bytes()
+        assert (queued.state, queued.folders_as_tags, queued.unmarked_private) == (
+            Import.State.QUEUED,
+            True,
+            True,
+        )
+        assert not Post.objects.exists()
 
     def test_an_unknown_user_is_an_error(self, alice):
         with pytest.raises(CommandError, match="no user named 'nobody'"):

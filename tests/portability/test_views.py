@@ -6,9 +6,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kwippy.portability import forms
+from kwippy.portability.models import Import, ImportFile
 from kwippy.posts import services as post_services
 from kwippy.posts.models import Link, Post
-from tests.portability.helpers import netscape_parse
+from tests.portability.helpers import imports_run_queued, netscape_parse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -23,6 +25,16 @@ def upload(name: str, data: bytes | None = None) -> SimpleUploadedFile:
 def alice_client(client, alice):
     client.force_login(alice)
     return client
+
+
+def import_page(client, data: dict) -> str:
+    """Upload, run the queued import here, and return the import's page."""
+    response = client.post("/import/", data)
+    assert response.status_code == 302
+    imports_run_queued()
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    return page.content.decode()
 
 
 class TestSignInRequired:
@@ -49,14 +61,25 @@ class TestImportPage:
         assert 'id="id_folders_as_tags_helptext"' in html
         assert 'href="/export/"' in html
 
+    def test_an_upload_queues_an_import_and_redirects_to_its_page(self, alice_client, alice):
+        response = alice_client.post("/import/", {"file": upload("delicious.html")})
+        queued = Import.objects.get(owner=alice)
+        assert response["Location"] == f"/import/{queued.pk}/"
+        assert queued.state == Import.State.QUEUED
+        assert bytes(queued.file.data) == (FIXTURES / "delicious.html").read_bytes()
+        assert not Post.objects.exists()
+
     def test_an_upload_imports_and_shows_the_summary(self, alice_client, alice):
-        response = alice_client.post(
-            "/import/", {"file": upload("delicious.html"), "folders_as_tags": "on"}
+        html = import_page(
+            alice_client, {"file": upload("delicious.html"), "folders_as_tags": "on"}
         )
-        assert response.status_code == 200
-        result = response.context["result"]
-        assert (result.imported, result.skipped_total, result.duplicates) == (3, 3, 1)
-        html = response.content.decode()
+        finished = Import.objects.get(owner=alice)
+        result = finished.result
+        assert (result["imported"], sum(result["skipped"].values()), result["duplicates"]) == (
+            3,
+            3,
+            1,
+        )
         assert "Import finished" in html
         assert "Only http and https links can be saved." in html
         assert "<code>ftp://ftp.example.com/pub/</code>" in html
@@ -65,27 +88,39 @@ class TestImportPage:
         assert Post.objects.filter(user=alice).count() == 3
 
     def test_an_unticked_folder_box_means_no_folder_tags(self, alice_client, alice):
-        alice_client.post("/import/", {"file": upload("firefox.html")})
+        import_page(alice_client, {"file": upload("firefox.html")})
         pasta = Post.objects.get(user=alice, link__url__endswith="/pasta-e-ceci")
         assert pasta.tags == ["pasta"]
 
     def test_the_public_box_makes_unmarked_bookmarks_public(self, alice_client, alice):
-        alice_client.post("/import/", {"file": upload("chrome.html"), "unmarked_public": "on"})
+        import_page(alice_client, {"file": upload("chrome.html"), "unmarked_public": "on"})
         assert not Post.objects.filter(user=alice, is_private=True).exists()
 
-    @pytest.mark.parametrize(
-        ("data", "message"),
-        [
-            (b"just text", "not a Netscape bookmark file"),
-            (b"\x00\x01\x02\xff\xfe", "not a Netscape bookmark file"),
-            (b"", "The submitted file is empty."),
-        ],
-    )
-    def test_a_junk_upload_gets_a_form_error_and_stores_nothing(self, alice_client, data, message):
-        response = alice_client.post("/import/", {"file": upload("junk.html", data)})
-        assert response.status_code == 422
-        assert message in response.content.decode()
+    @pytest.mark.parametrize("data", [b"just text", b"\x00\x01\x02\xff\xfe"])
+    def test_a_junk_upload_fails_its_import_and_stores_no_post(self, alice_client, alice, data):
+        html = import_page(alice_client, {"file": upload("junk.html", data)})
+        assert "Import failed" in html
+        assert "not a Netscape bookmark file" in html
+        assert Import.objects.get(owner=alice).state == Import.State.FAILED
         assert not Link.objects.exists()
+
+    def test_an_empty_upload_gets_a_form_error_and_stores_nothing(self, alice_client):
+        response = alice_client.post("/import/", {"file": upload("junk.html", b"")})
+        assert response.status_code == 422
+        assert "The submitted file is empty." in response.content.decode()
+        assert not Import.objects.exists()
+
+    def test_a_file_over_the_limit_gets_a_form_error_and_stores_nothing(
+        self, alice_client, monkeypatch
+    ):
+        monkeypatch.setattr(forms, "UPLOAD_MAX_BYTES", 1024)
+        data = (FIXTURES / "delicious.html").read_bytes()
+        assert len(data) > 1024
+        response = alice_client.post("/import/", {"file": upload("big.html", data)})
+        assert response.status_code == 422
+        assert "That file is larger than" in response.content.decode()
+        assert not Import.objects.exists()
+        assert not ImportFile.objects.exists()
 
     def test_a_post_without_a_file_gets_a_form_error(self, alice_client):
         response = alice_client.post("/import/", {})
@@ -100,7 +135,9 @@ class TestImportPage:
     )
     def test_no_upload_gives_a_server_error(self, alice_client, data):
         response = alice_client.post("/import/", {"file": upload("fuzz.html", data)})
-        assert response.status_code in (200, 422)
+        assert response.status_code in (302, 422)
+        imports_run_queued()
+        assert not Import.objects.filter(state=Import.State.FAILED, error__contains="our side")
 
 
 class TestWorldUploads:
@@ -113,8 +150,7 @@ class TestWorldUploads:
             f'CONTENT="text/html; charset={charset}"><DL><DT><A HREF="https://a.example/">Café</A>'
             "</DL>"
         ).encode()
-        response = alice_client.post("/import/", {"file": upload("charset.html", data)})
-        assert response.status_code == 200
+        import_page(alice_client, {"file": upload("charset.html", data)})
         assert Post.objects.get(user=alice).title == "Café"
 
     @given(
@@ -128,8 +164,8 @@ class TestWorldUploads:
     )
     def test_no_declared_charset_gives_a_server_error(self, alice_client, charset):
         data = f'<meta charset="{charset}"><DL><DT><A HREF="https://a.example/">x</A></DL>'.encode()
-        response = alice_client.post("/import/", {"file": upload("fuzz.html", data)})
-        assert response.status_code == 200
+        import_page(alice_client, {"file": upload("fuzz.html", data)})
+        assert not Import.objects.filter(state=Import.State.FAILED).exists()
 
     def test_the_summary_lists_trimmed_tag_lists_and_future_dates(self, alice_client):
         data = (
@@ -137,7 +173,7 @@ class TestWorldUploads:
             + ",".join(f"t{i}" for i in range(101))
             + '">A</A></DL>'
         ).encode()
-        html = alice_client.post("/import/", {"file": upload("many.html", data)}).content.decode()
+        html = import_page(alice_client, {"file": upload("many.html", data)})
         assert "Tag lists (over 100 tags) shortened to fit kwippy's limits: 1" in html
         assert "Dates in the future, set to the time of the import: 1" in html
 
@@ -163,3 +199,42 @@ class TestExportDownload:
 
     def test_the_export_form_accepts_only_get(self, alice_client):
         assert alice_client.post("/export/").status_code == 405
+
+
+class TestImportProgressPage:
+    @pytest.fixture
+    def queued(self, alice_client, alice):
+        alice_client.post("/import/", {"file": upload("delicious.html")})
+        return Import.objects.get(owner=alice)
+
+    def test_the_owner_sees_a_queued_import_that_reloads_itself(self, alice_client, queued):
+        html = alice_client.get(f"/import/{queued.pk}/").content.decode()
+        assert "Waiting to start" in html
+        assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in html
+        assert "data-follow-import" in html
+
+    def test_a_finished_import_shows_its_summary_and_stops_reloading(self, alice_client, queued):
+        imports_run_queued()
+        html = alice_client.get(f"/import/{queued.pk}/").content.decode()
+        assert "Import finished" in html
+        assert "http-equiv" not in html
+        assert "data-follow-import" not in html
+
+    def test_someone_else_gets_not_found(self, client, queued, bob):
+        client.force_login(bob)
+        assert client.get(f"/import/{queued.pk}/").status_code == 404
+
+    def test_an_anonymous_visitor_is_sent_to_sign_in(self, client, queued):
+        client.logout()
+        response = client.get(f"/import/{queued.pk}/")
+        assert response.status_code == 302
+        assert response["Location"] == f"/accounts/login/?next=/import/{queued.pk}/"
+
+    def test_the_settings_page_lists_the_persons_recent_imports(self, alice_client, queued):
+        html = alice_client.get("/settings/").content.decode()
+        assert f'href="/import/{queued.pk}/"' in html
+        assert "waiting to start" in html
+
+    def test_the_file_is_deleted_when_the_import_has_finished(self, queued):
+        imports_run_queued()
+        assert not ImportFile.objects.exists()

@@ -1,4 +1,4 @@
-"""Import a Netscape bookmark file into a person's account, with a progress bar."""
+"""Import a Netscape bookmark file into a person's account, with a progress bar, or queue it."""
 
 from pathlib import Path
 
@@ -35,6 +35,11 @@ class Command(BaseCommand):
             help="make bookmarks without a PRIVATE mark public (they are private by default)",
         )
         parser.add_argument("--batch-size", type=int, default=services.BATCH_SIZE)
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="store the file and queue its import for a worker, as /import/ does",
+        )
 
     def handle(self, *args, **options):
         user = user_named(options["user"])
@@ -45,6 +50,20 @@ class Command(BaseCommand):
             stream = path.open("rb")
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror}") from None
+        if options["queue"]:
+            with stream:
+                queued = services.import_queue(
+                    owner=user,
+                    filename=path.name,
+                    data=stream.read(),
+                    folders_as_tags=not options["no_folder_tags"],
+                    unmarked_private=not options["unmarked_public"],
+                )
+            self.stdout.write(
+                f"import_bookmarks: queued import {queued.pk} of {path} into {user.username}; "
+                f"follow it at {queued.get_absolute_url()}"
+            )
+            return
         total = path.stat().st_size
         with (
             stream,
