@@ -3,11 +3,11 @@
 from urllib.parse import unquote
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kwippy.posts.tagpaths import MAX_TAGS_IN_PATH, TagsConverter
+from kwippy.posts.tagpaths import MAX_TAGS_IN_PATH, TagsConverter, tag_page_url
 
 converter = TagsConverter()
 
@@ -88,3 +88,24 @@ def test_a_tag_page_shows_only_the_first_ten_tags_of_its_path(client, db):
 )
 def test_reverse_writes_the_escaped_tags_quoted_once_more(name, args, path):
     assert reverse(name, args=args) == path
+
+
+@given(
+    tags=st.lists(
+        st.text(min_size=1, max_size=8).filter(lambda t: "\x00" not in t), min_size=1, max_size=3
+    )
+)
+def test_a_remembered_tag_url_is_the_address_reverse_writes(tags):
+    assert tag_page_url("tag", tags) == reverse("tag", args=[tags])
+    assert tag_page_url("profile_tag", "alice", tags) == reverse(
+        "profile_tag", args=["alice", tags]
+    )
+
+
+def test_a_remembered_tag_url_follows_the_script_prefix():
+    assert tag_page_url("tag", "c++") == "/t/c%252B%252B/"
+    set_script_prefix("/bookmarks/")
+    try:
+        assert tag_page_url("tag", "c++") == "/bookmarks/t/c%252B%252B/"
+    finally:
+        set_script_prefix("/")

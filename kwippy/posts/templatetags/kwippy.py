@@ -6,8 +6,15 @@ from django.utils import timezone
 from django.utils.encoding import escape_uri_path
 
 from kwippy.posts.ages import age_at
+from kwippy.posts.tagpaths import tag_page_url
 
 register = template.Library()
+
+
+@register.simple_tag
+def tag_url(viewname: str, *args) -> str:
+    """`{% url %}` for the pages of tags (`tag`, `profile_tag`), remembered: lists link many."""
+    return tag_page_url(viewname, *args)
 
 
 @register.simple_tag(takes_context=True)
