@@ -126,13 +126,27 @@ def posts_to_read(*, user: User) -> QuerySet[Post]:
     return _listing(Post.objects.filter(user=user, to_read=True))
 
 
+# The filters of a person's own lists (`?filter=…`): each narrows to what only the owner may see.
+OWN_FILTERS = {
+    "toread": Q(to_read=True),
+    "untagged": Q(tags=[]),
+    "private": Q(is_private=True),
+}
+
+
 def posts_of_user(
-    *, owner: User, viewer: User | None, tags: list[str] | None = None
+    *, owner: User, viewer: User | None, tags: list[str] | None = None, only: str = ""
 ) -> QuerySet[Post]:
-    """Return a person's posts as `viewer` may see them (private ones for the owner only)."""
+    """Return a person's posts as `viewer` may see them (private ones for the owner only).
+
+    `only` names one of OWN_FILTERS; it narrows the owner's own view and is ignored for others,
+    whose view must not tell what someone means to read or keeps private.
+    """
     queryset = Post.objects.filter(user=owner)
     if _signed_in(viewer) is None or viewer.pk != owner.pk:
         queryset = queryset.filter(is_private=False)
+    elif only in OWN_FILTERS:
+        queryset = queryset.filter(OWN_FILTERS[only])
     if tags:
         queryset = queryset.filter(tags__contains=tags)
     return _listing(queryset)

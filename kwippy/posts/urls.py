@@ -10,6 +10,7 @@ urlpatterns = [
     path("u/<str:username>/", views.profile, name="profile"),
     path("u/<str:username>/t/<tags:tags>/", views.profile_tag, name="profile_tag"),
     path("u/<str:username>/tags/", views.profile_tags, name="profile_tags"),
+    path("u/<str:username>/toread/", views.profile_to_read, name="profile_to_read"),
     path("u/<str:username>/followers/", views.followers, name="followers"),
     path("u/<str:username>/following/", views.following, name="following"),
     path("people/", views.people, name="people"),
@@ -17,4 +18,5 @@ urlpatterns = [
     path("add/", views.post_add, name="post_add"),
     path("p/<int:post_id>/edit/", views.post_edit, name="post_edit"),
     path("p/<int:post_id>/delete/", views.post_delete, name="post_delete"),
+    path("p/<int:post_id>/read/", views.post_mark_read, name="post_mark_read"),
 ]

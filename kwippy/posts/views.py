@@ -237,6 +237,16 @@ def post_delete(request, post_id: int):
     return redirect("profile", username=request.user.username)
 
 
+@login_required
+@require_POST
+def post_mark_read(request, post_id: int):
+    """Take one of your bookmarks off your reading list, and go back to the list it was on."""
+    post = access.post_for_write(user=request.user, post_id=post_id)
+    services.post_update(post=post, to_read=False)
+    messages.success(request, f"Marked “{post.title}” read.")
+    return redirect(safe_next(request, reverse("profile_to_read", args=[request.user.username])))
+
+
 # A person's page --------------------------------------------------------------------------------
 
 
@@ -252,11 +262,30 @@ PERSON_SORTS = {"newest": NEWEST, "oldest": OLDEST, "title": BY_TITLE}
 SORT_LABELS = [("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "By title")]
 
 
-def _person_page(request, owner: User, tags: list[str]):
+# The filters of a person's own list, as the links above it name them.
+OWN_FILTER_LABELS = [
+    ("", "All"),
+    ("toread", "To read"),
+    ("untagged", "Untagged"),
+    ("private", "Private"),
+]
+EMPTY_FILTERED = {
+    "": "Nothing saved here yet.",
+    "toread": "Nothing to read: every bookmark is read.",
+    "untagged": "Every bookmark has a tag.",
+    "private": "No private bookmarks.",
+}
+
+
+def _person_page(request, owner: User, tags: list[str], *, reading_list: bool = False):
     sort = request.GET.get("sort", "")
     if sort not in PERSON_SORTS:
         sort = "newest"
-    posts = selectors.posts_of_user(owner=owner, viewer=request.user, tags=tags)
+    is_owner = request.user.is_authenticated and request.user.pk == owner.pk
+    only = "toread" if reading_list else request.GET.get("filter", "")
+    if not is_owner or only not in selectors.OWN_FILTERS:
+        only = ""
+    posts = selectors.posts_of_user(owner=owner, viewer=request.user, tags=tags, only=only)
     if sort == "title":
         posts = posts.annotate(title_key=Lower("title"))
     try:
@@ -284,7 +313,11 @@ def _person_page(request, owner: User, tags: list[str]):
         "followers": followers,
         "following": following,
         "is_following": selectors.follow_exists(follower=request.user, followee=owner),
-        "is_owner": request.user.is_authenticated and request.user.pk == owner.pk,
+        "is_owner": is_owner,
+        "only": only,
+        "filters": OWN_FILTER_LABELS if is_owner else [],
+        "reading_list": reading_list,
+        "empty_text": EMPTY_FILTERED[only],
     }
     return render(request, "posts/profile.html", context)
 
@@ -292,6 +325,14 @@ def _person_page(request, owner: User, tags: list[str]):
 def profile(request, username: str):
     """Show a person's posts (their private ones too, to them), tag cloud and follows."""
     return _person_page(request, _person(username), [])
+
+
+def profile_to_read(request, username: str):
+    """Show a person's own reading list: their posts marked to read. Nobody else's."""
+    owner = _person(username)
+    if not (request.user.is_authenticated and request.user.pk == owner.pk):
+        raise Http404("No such page.")
+    return _person_page(request, owner, [], reading_list=True)
 
 
 def profile_tag(request, username: str, tags: list[str]):
