@@ -98,3 +98,31 @@ class SearchForm(forms.Form):
 
     def clean_scope(self) -> str:
         return self.cleaned_data["scope"] or SearchScope.EVERYONE
+
+
+def _one_tag(text: str) -> str:
+    tags = clean_tag_text(text)
+    if len(tags) != 1:
+        raise forms.ValidationError("Name one tag, without spaces or commas.", code="one_tag")
+    return tags[0]
+
+
+class TagRenameForm(forms.Form):
+    """A new name for one of your tags; a name you already use merges the two."""
+
+    new = forms.CharField(
+        label="New name",
+        max_length=TAG_MAX_LENGTH,
+        help_text="A tag you already use merges the two.",
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "off"}),
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_new(self) -> str:
+        return _one_tag(self.cleaned_data["new"])
+
+
+class TagDeleteForm(forms.Form):
+    """Taking one of your tags off every bookmark, once confirmed."""
+
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -381,6 +381,12 @@ def tags_of_user(*, owner: User, viewer: User | None, by_count: bool) -> list[tu
     return list(rows.values_list("name", field))
 
 
+def tag_count_of_owner(*, owner: User, name: str) -> int:
+    """Return on how many of their posts, private ones too, a person uses a tag (0: not at all)."""
+    row = UserTag.objects.filter(user=owner, name=name).values_list("count", flat=True).first()
+    return row or 0
+
+
 def tags_related(
     *, tags: list[str], owner: User | None = None, viewer: User | None = None
 ) -> list[tuple[str, int]]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("u/<str:username>/toread/", views.profile_to_read, name="profile_to_read"),
     path("u/<str:username>/followers/", views.followers, name="followers"),
     path("u/<str:username>/following/", views.following, name="following"),
+    path("settings/tags/", views.tag_manage, name="tag_manage"),
     path("people/", views.people, name="people"),
     path("search/", views.search, name="search"),
     path("add/", views.post_add, name="post_add"),

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,7 +20,13 @@ from kwippy.accounts.selectors import (
 )
 from kwippy.core.responses import bad_request, safe_next
 from kwippy.posts import access, selectors, services, timeline
-from kwippy.posts.forms import PostAddForm, PostEditForm, SearchForm
+from kwippy.posts.forms import (
+    PostAddForm,
+    PostEditForm,
+    SearchForm,
+    TagDeleteForm,
+    TagRenameForm,
+)
 from kwippy.posts.normalize import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
 from kwippy.posts.pagination import (
     BY_TITLE,
@@ -35,6 +42,7 @@ from kwippy.posts.pagination import (
     paginate_recent,
     parse_popular_cursor,
 )
+from kwippy.posts.tags import normalize_tag
 
 
 def _cursor(request) -> str | None:
@@ -349,7 +357,51 @@ def profile_tags(request, username: str):
     by_count = request.GET.get("sort") == "count"
     rows = selectors.tags_of_user(owner=owner, viewer=request.user, by_count=by_count)
     context = {"owner": owner, "rows": rows, "by_count": by_count}
+    if request.user.is_authenticated and request.user.pk == owner.pk:
+        context["manage_url"] = reverse("tag_manage")
     return render(request, "posts/tags.html", context)
+
+
+def _own_tag(request) -> tuple[str, int]:
+    name = normalize_tag(request.GET.get("tag", ""))
+    count = selectors.tag_count_of_owner(owner=request.user, name=name) if name else 0
+    if not count:
+        raise Http404("No such tag.")
+    return name, count
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tag_manage(request):
+    """Rename, merge or delete one of your tags (?tag=…): the forms, a confirmation, the change."""
+    tag, count = _own_tag(request)
+    chosen = request.POST.get("do")
+    rename = TagRenameForm(request.POST if chosen == "rename" else None, initial={"new": tag})
+    delete = TagDeleteForm(request.POST if chosen == "delete" else None)
+    context = {"tag": tag, "count": count, "rename": rename, "delete": delete}
+    done = reverse("profile_tags", kwargs={"username": request.user.username})
+    if rename.is_valid():
+        new = rename.cleaned_data["new"]
+        new_count = selectors.tag_count_of_owner(owner=request.user, name=new)
+        if new == tag:
+            rename.add_error("new", "That is the tag's name already.")
+        elif rename.cleaned_data["confirm"]:
+            changed = services.tag_rename(user=request.user, old=tag, new=new)
+            verb = "Merged" if new_count else "Renamed"
+            messages.success(
+                request, f"{verb} “{tag}” into “{new}” on {changed} bookmark{pluralize(changed)}."
+            )
+            return redirect(done)
+        else:
+            context.update(confirm="rename", new=new, new_count=new_count)
+    elif delete.is_valid():
+        if delete.cleaned_data["confirm"]:
+            changed = services.tag_delete(user=request.user, tag=tag)
+            messages.success(request, f"Took “{tag}” off {changed} bookmark{pluralize(changed)}.")
+            return redirect(done)
+        context["confirm"] = "delete"
+    status = 422 if rename.errors else 200
+    return render(request, "posts/tag_manage.html", context, status=status)
 
 
 # People -----------------------------------------------------------------------------------------

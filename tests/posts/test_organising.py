@@ -111,3 +111,96 @@ def test_a_filter_is_ignored_on_someone_elses_list(client, alice, bob, reading):
     assert "Already read" in page
     assert "Secret later" not in page
     assert 'aria-label="Show only"' not in page
+
+
+# Tag management ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tagged(alice, bob):
+    _save(alice, "https://one.example/", "One", tags="js web")
+    _save(alice, "https://two.example/", "Two", tags="javascript web")
+    _save(alice, "https://three.example/", "Three", tags="js javascript", is_private=True)
+    _save(bob, "https://bob.example/", "Bob's", tags="js")
+
+
+def _tags_of(user):
+    return {post.title: sorted(post.tags) for post in Post.objects.filter(user=user)}
+
+
+def test_the_all_tags_page_offers_management_to_its_owner_only(client, alice, bob, tagged):
+    client.force_login(bob)
+    assert "Rename or delete" not in client.get("/u/alice/tags/").text
+    client.force_login(alice)
+    assert 'href="/settings/tags/?tag=js"' in client.get("/u/alice/tags/").text
+
+
+def test_renaming_asks_first_with_the_count_then_renames(client, alice, tagged):
+    client.force_login(alice)
+    page = client.get("/settings/tags/", {"tag": "web"}).text
+    assert "On 2 of your bookmarks" in page
+    asked = client.post("/settings/tags/?tag=web", {"do": "rename", "new": "Internet"})
+    assert asked.status_code == 200
+    assert "Rename “web” to “internet”?" in asked.text
+    assert _tags_of(alice)["One"] == ["js", "web"]
+    done = client.post(
+        "/settings/tags/?tag=web", {"do": "rename", "new": "internet", "confirm": "1"}
+    )
+    assert done.status_code == 302
+    assert done["Location"] == "/u/alice/tags/"
+    assert _tags_of(alice)["One"] == ["internet", "js"]
+    assert "Renamed “web” into “internet” on 2 bookmarks." in client.get("/u/alice/tags/").text
+
+
+def test_renaming_onto_a_tag_in_use_merges_them(client, alice, bob, tagged):
+    client.force_login(alice)
+    asked = client.post("/settings/tags/?tag=js", {"do": "rename", "new": "javascript"}).text
+    assert "Merge “js” into “javascript”?" in asked
+    assert "on 2 bookmarks: the two become one tag" in asked
+    client.post("/settings/tags/?tag=js", {"do": "rename", "new": "javascript", "confirm": "1"})
+    assert _tags_of(alice) == {
+        "One": ["javascript", "web"],
+        "Two": ["javascript", "web"],
+        "Three": ["javascript"],
+    }
+    assert _tags_of(bob) == {"Bob's": ["js"]}
+
+
+def test_a_new_name_must_be_one_other_tag(client, alice, tagged):
+    client.force_login(alice)
+    for new in ("two words", "web", ""):
+        response = client.post("/settings/tags/?tag=web", {"do": "rename", "new": new})
+        assert response.status_code == 422, new
+    assert _tags_of(alice)["One"] == ["js", "web"]
+
+
+def test_deleting_asks_first_then_takes_the_tag_off_every_post(client, alice, bob, tagged):
+    client.force_login(alice)
+    asked = client.post("/settings/tags/?tag=js", {"do": "delete"})
+    assert "comes off 2 bookmarks" in asked.text
+    assert _tags_of(alice)["One"] == ["js", "web"]
+    client.post("/settings/tags/?tag=js", {"do": "delete", "confirm": "1"})
+    assert _tags_of(alice) == {
+        "One": ["web"],
+        "Two": ["javascript", "web"],
+        "Three": ["javascript"],
+    }
+    assert _tags_of(bob) == {"Bob's": ["js"]}
+    assert client.get("/settings/tags/", {"tag": "js"}).status_code == 404
+
+
+def test_tag_management_is_for_ones_own_tags_and_needs_csrf(client, alice, bob, charlie, tagged):
+    from django.test import Client
+
+    client.force_login(charlie)
+    assert client.get("/settings/tags/", {"tag": "js"}).status_code == 404
+    response = client.post("/settings/tags/?tag=js", {"do": "delete", "confirm": "1"})
+    assert response.status_code == 404
+    assert _tags_of(bob) == {"Bob's": ["js"]}
+    assert Client().get("/settings/tags/?tag=js").status_code == 302
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(alice)
+    assert (
+        strict.post("/settings/tags/?tag=js", {"do": "delete", "confirm": "1"}).status_code == 403
+    )
+    assert "js" in _tags_of(alice)["One"]
