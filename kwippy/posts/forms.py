@@ -126,3 +126,64 @@ class TagDeleteForm(forms.Form):
     """Taking one of your tags off every bookmark, once confirmed."""
 
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class BulkEditForm(forms.Form):
+    """One change for the bookmarks ticked on a person's own list."""
+
+    ADD_TAGS, REMOVE_TAGS = "add_tags", "remove_tags"
+    # Each action and what it changes, as `posts_bulk_edit` takes it.
+    FLAGS = {
+        "private": {"is_private": True},
+        "public": {"is_private": False},
+        "read": {"to_read": False},
+        "toread": {"to_read": True},
+        "delete": {"delete": True},
+    }
+
+    posts = forms.ModelMultipleChoiceField(
+        queryset=None,
+        error_messages={"required": "Tick the bookmarks to change first."},
+    )
+    action = forms.ChoiceField(
+        label="With the selected bookmarks",
+        choices=[
+            (ADD_TAGS, "Add tags"),
+            (REMOVE_TAGS, "Remove tags"),
+            ("private", "Make private"),
+            ("public", "Make public"),
+            ("read", "Mark read"),
+            ("toread", "Mark to read"),
+            ("delete", "Delete"),
+        ],
+    )
+    tags = forms.CharField(
+        label="Tags",
+        required=False,
+        max_length=5000,
+        help_text="For adding or removing tags.",
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "off"}),
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data, *, posts):
+        super().__init__(data)
+        # Only the person's own posts are choices: anyone else's id is refused as not valid.
+        self.fields["posts"].queryset = posts
+
+    def clean_tags(self) -> list[str]:
+        return clean_tag_text(self.cleaned_data["tags"])
+
+    def clean(self):
+        data = super().clean()
+        tagging = data.get("action") in (self.ADD_TAGS, self.REMOVE_TAGS)
+        if tagging and not data.get("tags") and "tags" not in self.errors:
+            self.add_error("tags", "Name the tags to add or remove.")
+        return data
+
+    def change(self) -> dict:
+        """Return the change, as keywords of `posts_bulk_edit`."""
+        action = self.cleaned_data["action"]
+        if action in (self.ADD_TAGS, self.REMOVE_TAGS):
+            return {action: self.cleaned_data["tags"]}
+        return self.FLAGS[action]

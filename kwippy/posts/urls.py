@@ -19,5 +19,6 @@ urlpatterns = [
     path("add/", views.post_add, name="post_add"),
     path("p/<int:post_id>/edit/", views.post_edit, name="post_edit"),
     path("p/<int:post_id>/delete/", views.post_delete, name="post_delete"),
+    path("p/bulk/", views.posts_bulk, name="posts_bulk"),
     path("p/<int:post_id>/read/", views.post_mark_read, name="post_mark_read"),
 ]

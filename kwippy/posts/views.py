@@ -21,12 +21,14 @@ from kwippy.accounts.selectors import (
 from kwippy.core.responses import bad_request, safe_next
 from kwippy.posts import access, selectors, services, timeline
 from kwippy.posts.forms import (
+    BulkEditForm,
     PostAddForm,
     PostEditForm,
     SearchForm,
     TagDeleteForm,
     TagRenameForm,
 )
+from kwippy.posts.models import Post
 from kwippy.posts.normalize import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
 from kwippy.posts.pagination import (
     BY_TITLE,
@@ -42,7 +44,7 @@ from kwippy.posts.pagination import (
     paginate_recent,
     parse_popular_cursor,
 )
-from kwippy.posts.tags import normalize_tag
+from kwippy.posts.tags import MAX_TAGS, TooManyTags, normalize_tag
 
 
 def _cursor(request) -> str | None:
@@ -255,6 +257,32 @@ def post_mark_read(request, post_id: int):
     return redirect(safe_next(request, reverse("profile_to_read", args=[request.user.username])))
 
 
+@login_required
+@require_POST
+def posts_bulk(request):
+    """Change the bookmarks ticked on your own list at once, after a confirmation."""
+    mine = Post.objects.filter(user=request.user)
+    form = BulkEditForm(request.POST, posts=mine)
+    back = safe_next(request, reverse("profile", kwargs={"username": request.user.username}))
+    if not form.is_valid():
+        context = {"form": form, "next": back}
+        return render(request, "posts/bulk_confirm.html", context, status=422)
+    posts = form.cleaned_data["posts"]
+    if not form.cleaned_data["confirm"]:
+        action = dict(form.fields["action"].choices)[form.cleaned_data["action"]]
+        context = {"form": form, "posts": posts, "next": back, "action_label": action}
+        return render(request, "posts/bulk_confirm.html", context)
+    ids = [post.pk for post in posts]
+    try:
+        changed = services.posts_bulk_edit(user=request.user, post_ids=ids, **form.change())
+    except TooManyTags:
+        form.add_error("tags", f"A bookmark can have at most {MAX_TAGS} tags.")
+        context = {"form": form, "posts": posts, "next": back}
+        return render(request, "posts/bulk_confirm.html", context, status=422)
+    messages.success(request, f"Changed {changed} bookmark{pluralize(changed)}.")
+    return redirect(back)
+
+
 # A person's page --------------------------------------------------------------------------------
 
 
@@ -283,6 +311,13 @@ EMPTY_FILTERED = {
     "untagged": "Every bookmark has a tag.",
     "private": "No private bookmarks.",
 }
+
+
+def _without_select(request) -> str:
+    # After a bulk change the list comes back as it was, nothing ticked.
+    params = request.GET.copy()
+    params.pop("select", None)
+    return request.path + (f"?{params.urlencode()}" if params else "")
 
 
 def _person_page(request, owner: User, tags: list[str], *, reading_list: bool = False):
@@ -325,6 +360,10 @@ def _person_page(request, owner: User, tags: list[str], *, reading_list: bool = 
         "only": only,
         "filters": OWN_FILTER_LABELS if is_owner else [],
         "reading_list": reading_list,
+        "bulk": is_owner,
+        "bulk_actions": BulkEditForm.base_fields["action"].choices,
+        "select_all": is_owner and request.GET.get("select") == "all",
+        "bulk_next": _without_select(request),
         "empty_text": EMPTY_FILTERED[only],
     }
     return render(request, "posts/profile.html", context)

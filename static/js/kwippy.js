@@ -15,6 +15,18 @@
     }
   });
 
+  // "Select all on this page" ticks every bookmark in place (without JavaScript it reloads the
+  // page with every box ticked); once all are ticked it clears them.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-select-all]");
+    if (!link) { return; }
+    event.preventDefault();
+    var boxes = document.querySelectorAll("input.select-post");
+    var all = Array.prototype.every.call(boxes, function (box) { return box.checked; });
+    Array.prototype.forEach.call(boxes, function (box) { box.checked = !all; });
+    link.textContent = all ? "Select all on this page" : "Clear the selection";
+  });
+
   // Clicking the bookmarklet here would do nothing useful: explain that it is meant to be dragged.
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("[data-bookmarklet]");

@@ -3,7 +3,8 @@
 import pytest
 
 from kwippy.posts import services
-from kwippy.posts.models import Post
+from kwippy.posts.models import Link, Post, UserTag
+from kwippy.posts.tags import TooManyTags
 
 
 def _save(user, url, title="A page", **extra):
@@ -204,3 +205,139 @@ def test_tag_management_is_for_ones_own_tags_and_needs_csrf(client, alice, bob, 
         strict.post("/settings/tags/?tag=js", {"do": "delete", "confirm": "1"}).status_code == 403
     )
     assert "js" in _tags_of(alice)["One"]
+
+
+# Bulk edit --------------------------------------------------------------------------------------
+
+
+def _recount(user) -> dict[str, tuple[int, int]]:
+    counts: dict[str, list[int]] = {}
+    for tags, private in Post.objects.filter(user=user).values_list("tags", "is_private"):
+        for tag in tags:
+            row = counts.setdefault(tag, [0, 0])
+            row[0] += 1
+            row[1] += 0 if private else 1
+    return {name: tuple(row) for name, row in counts.items()}
+
+
+def _stored(user) -> dict[str, tuple[int, int]]:
+    rows = UserTag.objects.filter(user=user).values_list("name", "count", "public_count")
+    return {name: (count, public) for name, count, public in rows}
+
+
+@pytest.fixture
+def three(alice):
+    return [
+        _save(alice, f"https://{n}.example/", f"Post {n}", tags="old keep") for n in ("a", "b", "c")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"add_tags": "new old"}, {"tags": ["old", "keep", "new"]}),
+        ({"remove_tags": ["old"]}, {"tags": ["keep"]}),
+        ({"is_private": True}, {"is_private": True}),
+        ({"to_read": True}, {"to_read": True}),
+    ],
+)
+def test_bulk_edit_changes_only_the_given_posts_and_keeps_counts(alice, three, change, expected):
+    changed = services.posts_bulk_edit(user=alice, post_ids=[three[0].pk, three[1].pk], **change)
+    assert changed == 2
+    for post in three:
+        post.refresh_from_db()
+    for name, value in expected.items():
+        assert [getattr(post, name) for post in three[:2]] == [value, value]
+        assert getattr(three[2], name) != value
+    assert _stored(alice) == _recount(alice)
+    assert Link.objects.get(url="https://a.example/").public_saves == (
+        0 if "is_private" in change else 1
+    )
+
+
+def test_bulk_delete_deletes_and_brings_counts_down(alice, three):
+    services.posts_bulk_edit(user=alice, post_ids=[three[0].pk], delete=True)
+    assert Post.objects.filter(user=alice).count() == 2
+    assert _stored(alice) == _recount(alice) == {"old": (2, 2), "keep": (2, 2)}
+    assert Link.objects.get(url="https://a.example/").public_saves == 0
+
+
+def test_bulk_edit_ignores_other_peoples_posts(alice, bob, three):
+    theirs = _save(bob, "https://bob.example/", "Bob's", tags="old")
+    changed = services.posts_bulk_edit(user=alice, post_ids=[theirs.pk, three[0].pk], delete=True)
+    assert changed == 1
+    assert Post.objects.filter(pk=theirs.pk).exists()
+
+
+def test_bulk_edit_stamps_the_feeds_once(alice, three, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.posts_bulk_edit(user=alice, post_ids=[post.pk for post in three], to_read=True)
+    assert len(callbacks) == 1
+
+
+def test_bulk_edit_is_one_transaction(alice, three):
+    crowded = _save(alice, "https://d.example/", "Crowded", tags=[f"t{n}" for n in range(100)])
+    with pytest.raises(TooManyTags):
+        services.posts_bulk_edit(user=alice, post_ids=[three[0].pk, crowded.pk], add_tags="more")
+    three[0].refresh_from_db()
+    assert three[0].tags == ["old", "keep"]
+
+
+def test_the_owners_list_has_checkboxes_and_select_all_without_javascript(
+    client, alice, bob, three
+):
+    client.force_login(alice)
+    page = client.get("/u/alice/").text
+    assert page.count('name="posts"') == 3
+    assert "checked" not in page
+    assert 'href="/u/alice/?select=all"' in page
+    assert client.get("/u/alice/?select=all").text.count(" checked>") == 3
+    client.force_login(bob)
+    page = client.get("/u/alice/?select=all").text
+    assert 'name="posts"' not in page
+    assert "bulk-edit" not in page
+
+
+def test_a_bulk_change_asks_first_then_applies_and_returns(client, alice, three):
+    client.force_login(alice)
+    ids = [three[0].pk, three[2].pk]
+    form = {"posts": ids, "action": "add_tags", "tags": "fresh", "next": "/u/alice/?sort=oldest"}
+    asked = client.post("/p/bulk/", form)
+    assert asked.status_code == 200
+    assert "Add tags “fresh”: 2 bookmarks?" in asked.text
+    assert "Post a" in asked.text
+    assert "Post b" not in asked.text
+    assert not Post.objects.filter(tags__contains=["fresh"]).exists()
+    done = client.post("/p/bulk/", {**form, "confirm": "1"})
+    assert done["Location"] == "/u/alice/?sort=oldest"
+    assert set(Post.objects.filter(tags__contains=["fresh"]).values_list("pk", flat=True)) == set(
+        ids
+    )
+
+
+def test_a_bulk_change_refuses_someone_elses_post_and_needs_csrf(client, alice, bob, three):
+    from django.test import Client
+
+    theirs = _save(bob, "https://bob.example/", "Bob's")
+    client.force_login(alice)
+    form = {"posts": [theirs.pk, three[0].pk], "action": "delete", "confirm": "1"}
+    assert client.post("/p/bulk/", form).status_code == 422
+    assert Post.objects.filter(pk=theirs.pk).exists()
+    assert Post.objects.filter(pk=three[0].pk).exists()
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(alice)
+    assert (
+        strict.post(
+            "/p/bulk/", {"posts": [three[0].pk], "action": "delete", "confirm": "1"}
+        ).status_code
+        == 403
+    )
+    assert Client().post("/p/bulk/", form).status_code == 302
+    assert Post.objects.filter(user=alice).count() == 3
+
+
+def test_a_bulk_tag_change_needs_tags(client, alice, three):
+    client.force_login(alice)
+    response = client.post("/p/bulk/", {"posts": [three[0].pk], "action": "add_tags", "tags": ""})
+    assert response.status_code == 422
+    assert "Name the tags to add or remove." in response.text
