@@ -61,8 +61,20 @@ class PostAddForm(PostFieldsForm):
             raise forms.ValidationError(str(error), code="url") from None
 
 
-class PostEditForm(PostFieldsForm):
-    """Everything but the URL: changing it would make another bookmark."""
+class PostEditForm(PostAddForm):
+    """Every field of a bookmark, its URL too: a page that moved keeps its bookmark."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        url = self.fields["url"]
+        url.help_text = "If the page moved, give its new address."
+        # Left out, as by a form from before URLs could change, it keeps the address it has.
+        url.required = False
+        # Editing starts wherever the person looks first, not in the address.
+        url.widget.attrs.pop("autofocus", None)
+
+    def clean_url(self) -> str:
+        return super().clean_url() if self.cleaned_data["url"] else ""
 
 
 class SearchForm(forms.Form):

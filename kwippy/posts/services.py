@@ -142,6 +142,7 @@ def post_create(
 class PostChanges(TypedDict, total=False):
     """The fields of a post that `post_update` changes; those left out keep their value."""
 
+    url: str
     title: str
     description: str
     tags: str | Iterable[str]
@@ -152,13 +153,23 @@ class PostChanges(TypedDict, total=False):
 
 @transaction.atomic
 def post_update(*, post: Post, **changes: Unpack[PostChanges]) -> Post:
-    """Change a post's title, description, tags, privacy, to-read flag or date; return it saved.
+    """Change a post's URL, title, description, tags, privacy, to-read flag or date; return it.
+
+    A URL the owner saved in another post raises PostExists, naming that post: two posts of one
+    person never share a link, and which of the two to keep is theirs to say.
 
     The changes apply to the row as locked now, never to `post` as its caller read it: a field
     another request changed in between keeps that change unless this call changes it too. `post`
     is then brought up to date with what was saved.
     """
     current = Post.objects.select_for_update().get(pk=post.pk)
+    link = None
+    if "url" in changes:
+        link = link_get_or_create(url=changes.pop("url"))
+        # A post moves to an address its owner saved already only by editing that other post.
+        other = Post.objects.filter(user_id=current.user_id, link=link).exclude(pk=current.pk)
+        if other.exists():
+            raise PostExists(other.select_related("link").get())
     was_private = current.is_private
     _adjust_counts(
         user_id=current.user_id,
@@ -171,6 +182,8 @@ def post_update(*, post: Post, **changes: Unpack[PostChanges]) -> Post:
         changes["tags"] = _tag_list(changes["tags"])
     for name, value in changes.items():
         setattr(current, name, value)
+    if link is not None:
+        current.link = link
     current.updated = timezone.now()
     current.save()
     _adjust_counts(

@@ -211,20 +211,29 @@ def post_edit(request, post_id: int):
         form = PostEditForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            services.post_update(
-                post=post,
-                title=data["title"] or post.link.url,
-                description=data["description"],
-                tags=data["tags"],
-                is_private=data["is_private"],
-                to_read=data["to_read"],
-            )
+            moved = {"url": data["url"]} if data["url"] else {}
+            try:
+                services.post_update(
+                    post=post,
+                    title=data["title"] or data["url"] or post.link.url,
+                    description=data["description"],
+                    tags=data["tags"],
+                    is_private=data["is_private"],
+                    to_read=data["to_read"],
+                    **moved,
+                )
+            except services.PostExists as exists:
+                form.add_error("url", "You have saved this address in another bookmark.")
+                context = {"form": form, "post": post, "next": safe_next(request, "")}
+                context["existing"] = exists.post
+                return render(request, "posts/edit.html", context, status=422)
             messages.success(request, "Bookmark updated.")
             return redirect(safe_next(request, fallback))
         status = 422
     else:
         form = PostEditForm(
             initial={
+                "url": post.link.url,
                 "title": post.title,
                 "description": post.description,
                 "tags": " ".join(post.tags),

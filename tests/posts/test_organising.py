@@ -341,3 +341,47 @@ def test_a_bulk_tag_change_needs_tags(client, alice, three):
     response = client.post("/p/bulk/", {"posts": [three[0].pk], "action": "add_tags", "tags": ""})
     assert response.status_code == 422
     assert "Name the tags to add or remove." in response.text
+
+
+# Moving a bookmark to a new address -------------------------------------------------------------
+
+
+def _edit(client, post, **fields):
+    data = {"url": post.link.url, "title": post.title, "tags": " ".join(post.tags), **fields}
+    return client.post(f"/p/{post.pk}/edit/", data)
+
+
+def test_the_edit_page_moves_a_bookmark_to_a_normalised_new_address(client, alice, bob):
+    post = _save(alice, "https://old.example/page", "Moved page", tags="keep")
+    _save(bob, "https://old.example/page", "Bob's")
+    client.force_login(alice)
+    assert 'value="https://old.example/page"' in client.get(f"/p/{post.pk}/edit/").text
+    assert _edit(client, post, url="HTTPS://New.Example/page").status_code == 302
+    post.refresh_from_db()
+    assert post.link.url == "https://new.example/page"
+    assert (post.title, post.tags) == ("Moved page", ["keep"])
+    assert Link.objects.get(url="https://old.example/page").public_saves == 1
+    assert Link.objects.get(url="https://new.example/page").public_saves == 1
+
+
+def test_a_new_address_gets_the_checks_of_adding(client, alice):
+    post = _save(alice, "https://old.example/", "Page")
+    client.force_login(alice)
+    response = _edit(client, post, url="javascript:alert(1)")
+    assert response.status_code == 422
+    assert "Only http and https links can be saved." in response.text
+    post.refresh_from_db()
+    assert post.link.url == "https://old.example/"
+
+
+def test_moving_onto_an_address_saved_in_another_bookmark_is_refused(client, alice):
+    post = _save(alice, "https://old.example/", "Moving", tags="a")
+    other = _save(alice, "https://taken.example/", "Already there", tags="b")
+    client.force_login(alice)
+    response = _edit(client, post, url="https://taken.example", tags="changed")
+    assert response.status_code == 422
+    assert "You have saved this address in another bookmark." in response.text
+    assert f'href="/p/{other.pk}/edit/"' in response.text
+    post.refresh_from_db()
+    assert (post.link.url, post.tags) == ("https://old.example/", ["a"])
+    assert _stored(alice) == _recount(alice)
