@@ -37,7 +37,14 @@ class PostFieldsForm(forms.Form):
         required=False,
         max_length=5000,
         help_text="Separate tags with spaces or commas; they are stored in lower case.",
-        widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocapitalize": "none",
+                "autocomplete": "off",
+                # kwippy.js offers tags from the list the page holds under this id.
+                "data-suggest": "tag-suggestions",
+            }
+        ),
     )
     is_private = forms.BooleanField(required=False, label="Private (only you see it)")
     to_read = forms.BooleanField(required=False, label="To read")

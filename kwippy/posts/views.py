@@ -162,6 +162,10 @@ def _prefill(request) -> dict[str, str]:
     return {name: request.GET.get(name, "")[:limit] for name, limit in limits.items()}
 
 
+def _suggestions(request, url: str) -> list[str]:
+    return selectors.tags_suggested(user=request.user, url=url)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_add(request):
@@ -187,18 +191,23 @@ def post_add(request):
                     "url", "You have saved this link already: edit that bookmark instead."
                 )
                 context = {"form": form, "popup": popup, "existing": exists.post}
+                context["tag_suggestions"] = _suggestions(request, data["url"])
                 return render(request, template, context, status=422)
             if popup:
                 return render(request, "posts/saved_popup.html", {"post": post, "popup": True})
             messages.success(request, "Saved.")
             return redirect("profile", username=request.user.username)
-        return render(request, template, {"form": form, "popup": popup}, status=422)
+        context = {"form": form, "popup": popup}
+        context["tag_suggestions"] = _suggestions(request, request.POST.get("url", ""))
+        return render(request, template, context, status=422)
     initial = _prefill(request)
     existing = None
     if initial["url"]:
         existing = selectors.post_get_by_url(user=request.user, url=initial["url"])
     form = PostAddForm(initial=initial)
-    return render(request, template, {"form": form, "popup": popup, "existing": existing})
+    context = {"form": form, "popup": popup, "existing": existing}
+    context["tag_suggestions"] = _suggestions(request, initial["url"])
+    return render(request, template, context)
 
 
 @login_required
@@ -226,6 +235,7 @@ def post_edit(request, post_id: int):
                 form.add_error("url", "You have saved this address in another bookmark.")
                 context = {"form": form, "post": post, "next": safe_next(request, "")}
                 context["existing"] = exists.post
+                context["tag_suggestions"] = _suggestions(request, post.link.url)
                 return render(request, "posts/edit.html", context, status=422)
             messages.success(request, "Bookmark updated.")
             return redirect(safe_next(request, fallback))
@@ -243,6 +253,7 @@ def post_edit(request, post_id: int):
         )
         status = 200
     context = {"form": form, "post": post, "next": safe_next(request, "")}
+    context["tag_suggestions"] = _suggestions(request, post.link.url)
     return render(request, "posts/edit.html", context, status=status)
 
 

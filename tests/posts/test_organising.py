@@ -385,3 +385,36 @@ def test_moving_onto_an_address_saved_in_another_bookmark_is_refused(client, ali
     post.refresh_from_db()
     assert (post.link.url, post.tags) == ("https://old.example/", ["a"])
     assert _stored(alice) == _recount(alice)
+
+
+# Tag suggestions --------------------------------------------------------------------------------
+
+
+def _suggested(page: str) -> list[str]:
+    import json
+    import re
+
+    found = re.search(r'<script id="tag-suggestions" type="application/json">(.*?)</script>', page)
+    return json.loads(found[1])
+
+
+def test_the_forms_offer_own_tags_by_use_then_the_links_popular_tags(client, alice, bob, charlie):
+    _save(alice, "https://1.example/", tags="rare often")
+    _save(alice, "https://2.example/", tags="often")
+    _save(bob, "https://page.example/", tags="linked often")
+    _save(charlie, "https://page.example/", tags="linked other")
+    _save(charlie, "https://secret.example/", tags="hidden", is_private=True)
+    client.force_login(alice)
+    add = client.get("/add/", {"url": "https://page.example/"}).text
+    assert 'data-suggest="tag-suggestions"' in add
+    assert _suggested(add) == ["often", "rare", "linked", "other"]
+    assert _suggested(client.get("/add/").text) == ["often", "rare"]
+    post = _save(alice, "https://page.example/", tags="mine")
+    edit = client.get(f"/p/{post.pk}/edit/").text
+    assert _suggested(edit) == ["often", "mine", "rare", "linked", "other"]
+
+
+def test_suggestions_never_carry_private_tags_of_others(client, alice, bob):
+    _save(bob, "https://page.example/", tags="bobs-secret", is_private=True)
+    client.force_login(alice)
+    assert _suggested(client.get("/add/", {"url": "https://page.example/"}).text) == []
