@@ -191,7 +191,7 @@ def post_add(request):
                     "url", "You have saved this link already: edit that bookmark instead."
                 )
                 context = {"form": form, "popup": popup, "existing": exists.post}
-                context["tag_suggestions"] = _suggestions(request, data["url"])
+                context["tag_suggestions"] = _suggestions(request, exists.post.link.url)
                 return render(request, template, context, status=422)
             if popup:
                 return render(request, "posts/saved_popup.html", {"post": post, "popup": True})
