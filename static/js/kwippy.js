@@ -109,6 +109,7 @@
         });
         list.appendChild(option);
       });
+      list.style.top = (input.offsetTop + input.offsetHeight) + "px";
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
     }
