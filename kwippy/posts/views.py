@@ -28,7 +28,6 @@ from kwippy.posts.forms import (
     TagDeleteForm,
     TagRenameForm,
 )
-from kwippy.posts.models import Post
 from kwippy.posts.normalize import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
 from kwippy.posts.pagination import (
     BY_TITLE,
@@ -281,7 +280,7 @@ def post_mark_read(request, post_id: int):
 @require_POST
 def posts_bulk(request):
     """Change the bookmarks ticked on your own list at once, after a confirmation."""
-    mine = Post.objects.filter(user=request.user)
+    mine = selectors.posts_of_user(owner=request.user, viewer=request.user)
     form = BulkEditForm(request.POST, posts=mine)
     back = safe_next(request, reverse("profile", kwargs={"username": request.user.username}))
     if not form.is_valid():

@@ -44,7 +44,7 @@
     list.id = "tag-listbox-" + tagFieldCount;
     list.className = "suggestions";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Suggested tags");
+    list.setAttribute("aria-label", "Suggestions");
     list.hidden = true;
     input.parentNode.insertBefore(list, input.nextSibling);
     input.setAttribute("role", "combobox");

@@ -97,7 +97,7 @@ def test_organising_ones_bookmarks(site, organiser, browser, width, scheme):  # 
     tags = page.get_by_role("combobox", name="Tags")
     tags.fill("docs")
     tags.press_sequentially(" rea")
-    listbox = page.get_by_role("listbox", name="Suggested tags")
+    listbox = page.get_by_role("listbox", name="Suggestions")
     expect(listbox.get_by_role("option")).to_have_text(["reading"])
     tags.press("ArrowDown")
     assert_accessible(page)
