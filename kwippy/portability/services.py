@@ -11,6 +11,7 @@ import dataclasses
 import io
 import itertools
 import logging
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -155,6 +156,16 @@ def _clean_tags(words: Iterable[str], *, result: ImportResult) -> list[str]:
     return list(tags)
 
 
+# What separates the words of a folder's name ("Web / Frontend", "Lisboa (Portugal)", "Pasta &
+# Noodles"). Marks that are part of a word ("C++", "Node.js", "C#") stay.
+_FOLDER_SEPARATORS = re.compile(r"[\s/\\|&()\[\]{}<>,;:\"'\-\u2013\u2014\u00b7]+")
+
+
+def folder_tag(folder: str) -> str:
+    """Return the tag a folder's name becomes: its words in lower case, joined by "-"."""
+    return "-".join(word for word in _FOLDER_SEPARATORS.split(folder) if word).lower()
+
+
 def _believed(moment: datetime | None, *, now: datetime) -> datetime | None:
     """Return a date of the file, or None (unknown) for one in the future, as the API does."""
     return None if moment is None or is_in_future(moment, now=now) else moment
@@ -179,7 +190,8 @@ def _clean(
     description = _printable(bookmark.description).strip()
     if len(description) > DESCRIPTION_MAX_LENGTH:
         result.shortened[SHORTENED_DESCRIPTION] += 1
-    folders = bookmark.folders if folders_as_tags else ()
+    folders = [folder_tag(name) for name in bookmark.folders] if folders_as_tags else []
+    folders = [tag for tag in folders if tag]
     created = _believed(bookmark.add_date, now=now)
     updated = _believed(bookmark.last_modified, now=now)
     if (created, updated) != (bookmark.add_date, bookmark.last_modified):

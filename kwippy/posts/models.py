@@ -89,6 +89,12 @@ class Post(models.Model):
             ),
             # A person's list sorted by title (see pagination.BY_TITLE).
             models.Index(F("user"), Lower("title"), F("id"), name="post_user_title"),
+            # A reading list (/u/<name>/toread/) of a few posts among a person's 100,000.
+            models.Index(
+                fields=["user", "-created", "-id"],
+                condition=models.Q(to_read=True),
+                name="post_user_toread",
+            ),
         ]
 
     def __str__(self) -> str:

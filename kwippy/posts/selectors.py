@@ -7,6 +7,7 @@ selector takes the `viewer` (None or an anonymous user for visitors) and applies
 import hashlib
 import operator
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import reduce
@@ -42,6 +43,8 @@ SEARCH_CANDIDATES = 500
 POPULAR_CACHE_SECONDS = 60
 RELATED_SAMPLE = 1000
 RELATED_LIMIT = 30
+SUGGESTED_OWN = 300
+SUGGESTED_FOR_LINK = 20
 
 
 def _listing(queryset: QuerySet[Post]) -> QuerySet[Post]:
@@ -126,13 +129,27 @@ def posts_to_read(*, user: User) -> QuerySet[Post]:
     return _listing(Post.objects.filter(user=user, to_read=True))
 
 
+# The filters of a person's own lists (`?filter=…`): each narrows to what only the owner may see.
+OWN_FILTERS = {
+    "toread": Q(to_read=True),
+    "untagged": Q(tags=[]),
+    "private": Q(is_private=True),
+}
+
+
 def posts_of_user(
-    *, owner: User, viewer: User | None, tags: list[str] | None = None
+    *, owner: User, viewer: User | None, tags: list[str] | None = None, only: str = ""
 ) -> QuerySet[Post]:
-    """Return a person's posts as `viewer` may see them (private ones for the owner only)."""
+    """Return a person's posts as `viewer` may see them (private ones for the owner only).
+
+    `only` names one of OWN_FILTERS; it narrows the owner's own view and is ignored for others,
+    whose view must not tell what someone means to read or keeps private.
+    """
     queryset = Post.objects.filter(user=owner)
     if _signed_in(viewer) is None or viewer.pk != owner.pk:
         queryset = queryset.filter(is_private=False)
+    elif only in OWN_FILTERS:
+        queryset = queryset.filter(OWN_FILTERS[only])
     if tags:
         queryset = queryset.filter(tags__contains=tags)
     return _listing(queryset)
@@ -365,6 +382,37 @@ def tags_of_user(*, owner: User, viewer: User | None, by_count: bool) -> list[tu
     order = (f"-{field}", "name") if by_count else ("name",)
     rows = UserTag.objects.filter(user=owner, **{f"{field}__gt": 0}).order_by(*order)
     return list(rows.values_list("name", field))
+
+
+def tags_suggested(*, user: User, url: str = "") -> list[str]:
+    """Return the tags to offer while `user` tags a bookmark of `url`: their own most used
+    first (SUGGESTED_OWN at most), then the tags others gave that link publicly, most given first.
+    """
+    own = list(
+        UserTag.objects.filter(user=user)
+        .order_by("-count", "name")
+        .values_list("name", flat=True)[:SUGGESTED_OWN]
+    )
+    try:
+        normalized = normalize_url(url) if url else None
+    except InvalidURL:
+        normalized = None
+    if normalized is None:
+        return own
+    given = Post.objects.filter(link__url_hash=url_hash(normalized), is_private=False)
+    counts = Counter(
+        tag
+        for tags in given.order_by("-created").values_list("tags", flat=True)[:RELATED_SAMPLE]
+        for tag in tags
+    )
+    known = set(own)
+    return own + [tag for tag, _ in counts.most_common(SUGGESTED_FOR_LINK) if tag not in known]
+
+
+def tag_count_of_owner(*, owner: User, name: str) -> int:
+    """Return on how many of their posts, private ones too, a person uses a tag (0: not at all)."""
+    row = UserTag.objects.filter(user=owner, name=name).values_list("count", flat=True).first()
+    return row or 0
 
 
 def tags_related(

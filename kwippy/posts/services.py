@@ -14,7 +14,7 @@ from kwippy.accounts.changes import change_stamp_posts
 from kwippy.accounts.models import User
 from kwippy.posts.models import Link, Post, UserTag, url_hash
 from kwippy.posts.normalize import TITLE_MAX_LENGTH, normalize_url, shorten
-from kwippy.posts.tags import normalize_tag, parse_tags
+from kwippy.posts.tags import MAX_TAGS, TooManyTags, normalize_tag, parse_tags
 
 
 def _tag_list(tags: str | Iterable[str]) -> list[str]:
@@ -142,6 +142,7 @@ def post_create(
 class PostChanges(TypedDict, total=False):
     """The fields of a post that `post_update` changes; those left out keep their value."""
 
+    url: str
     title: str
     description: str
     tags: str | Iterable[str]
@@ -152,13 +153,23 @@ class PostChanges(TypedDict, total=False):
 
 @transaction.atomic
 def post_update(*, post: Post, **changes: Unpack[PostChanges]) -> Post:
-    """Change a post's title, description, tags, privacy, to-read flag or date; return it saved.
+    """Change a post's URL, title, description, tags, privacy, to-read flag or date; return it.
+
+    A URL the owner saved in another post raises PostExists, naming that post: two posts of one
+    person never share a link, and which of the two to keep is theirs to say.
 
     The changes apply to the row as locked now, never to `post` as its caller read it: a field
     another request changed in between keeps that change unless this call changes it too. `post`
     is then brought up to date with what was saved.
     """
     current = Post.objects.select_for_update().get(pk=post.pk)
+    link = None
+    if "url" in changes:
+        link = link_get_or_create(url=changes.pop("url"))
+        # A post moves to an address its owner saved already only by editing that other post.
+        other = Post.objects.filter(user_id=current.user_id, link=link).exclude(pk=current.pk)
+        if other.exists():
+            raise PostExists(other.select_related("link").get())
     was_private = current.is_private
     _adjust_counts(
         user_id=current.user_id,
@@ -171,6 +182,8 @@ def post_update(*, post: Post, **changes: Unpack[PostChanges]) -> Post:
         changes["tags"] = _tag_list(changes["tags"])
     for name, value in changes.items():
         setattr(current, name, value)
+    if link is not None:
+        current.link = link
     current.updated = timezone.now()
     current.save()
     _adjust_counts(
@@ -197,6 +210,79 @@ def post_delete(*, post: Post) -> None:
     )
     old.delete()
     change_stamp_posts(user_id=old.user_id, public=not old.is_private)
+
+
+class BulkChange(TypedDict, total=False):
+    """What `posts_bulk_edit` does to every post it is given; what is left out stays."""
+
+    add_tags: Iterable[str]
+    remove_tags: Iterable[str]
+    is_private: bool
+    to_read: bool
+    delete: bool
+
+
+class _Deltas:
+    """The changes to a person's tag counts and to links' public saves that posts add up to."""
+
+    def __init__(self):
+        self.tags: Counter[str] = Counter()
+        self.public_tags: Counter[str] = Counter()
+        self.links: Counter[int] = Counter()
+
+    def count(self, post: Post, sign: int) -> None:
+        self.tags.update(dict.fromkeys(post.tags, sign))
+        if not post.is_private:
+            self.public_tags.update(dict.fromkeys(post.tags, sign))
+            self.links[post.link_id] += sign
+
+    def apply(self, *, user_id: int) -> None:
+        names = set(self.tags) | set(self.public_tags)
+        post_counts_apply(
+            user_id=user_id,
+            tag_deltas={name: (self.tags[name], self.public_tags[name]) for name in names},
+            link_deltas=dict(self.links),
+        )
+
+
+@transaction.atomic
+def posts_bulk_edit(*, user: User, post_ids: Iterable[int], **change: Unpack[BulkChange]) -> int:
+    """Make one change to many of a person's own posts in one transaction; return how many.
+
+    Ids of other people's posts, or of none, are ignored. Tags are removed before others are
+    added; a post left with more than MAX_TAGS raises TooManyTags and changes nothing. The
+    person's feeds are stamped once, whatever the number of posts.
+    """
+    posts = list(
+        Post.objects.select_for_update().filter(user=user, pk__in=list(post_ids)).order_by("pk")
+    )
+    if not posts:
+        return 0
+    deltas = _Deltas()
+    was_public = any(not post.is_private for post in posts)
+    for post in posts:
+        deltas.count(post, -1)
+    if change.get("delete"):
+        Post.objects.filter(pk__in=[post.pk for post in posts]).delete()
+    else:
+        removed = set(_tag_list(change.get("remove_tags", ())))
+        added = _tag_list(change.get("add_tags", ()))
+        now = timezone.now()
+        for post in posts:
+            kept = [tag for tag in post.tags if tag not in removed]
+            post.tags = kept + [tag for tag in added if tag not in kept]
+            if len(post.tags) > MAX_TAGS:
+                raise TooManyTags(post.title)
+            for flag in ("is_private", "to_read"):
+                if flag in change:
+                    setattr(post, flag, change[flag])
+            post.updated = now
+            deltas.count(post, 1)
+        Post.objects.bulk_update(posts, ["tags", "is_private", "to_read", "updated"])
+    deltas.apply(user_id=user.pk)
+    is_public = any(not post.is_private for post in posts) and not change.get("delete")
+    change_stamp_posts(user_id=user.pk, public=was_public or is_public)
+    return len(posts)
 
 
 # Both tag writes change many posts in one statement. The first CTE locks the posts in id order

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,7 +20,14 @@ from kwippy.accounts.selectors import (
 )
 from kwippy.core.responses import bad_request, safe_next
 from kwippy.posts import access, selectors, services, timeline
-from kwippy.posts.forms import PostAddForm, PostEditForm, SearchForm
+from kwippy.posts.forms import (
+    BulkEditForm,
+    PostAddForm,
+    PostEditForm,
+    SearchForm,
+    TagDeleteForm,
+    TagRenameForm,
+)
 from kwippy.posts.normalize import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
 from kwippy.posts.pagination import (
     BY_TITLE,
@@ -35,6 +43,7 @@ from kwippy.posts.pagination import (
     paginate_recent,
     parse_popular_cursor,
 )
+from kwippy.posts.tags import MAX_TAGS, TooManyTags, normalize_tag
 
 
 def _cursor(request) -> str | None:
@@ -152,6 +161,10 @@ def _prefill(request) -> dict[str, str]:
     return {name: request.GET.get(name, "")[:limit] for name, limit in limits.items()}
 
 
+def _suggestions(request, url: str) -> list[str]:
+    return selectors.tags_suggested(user=request.user, url=url)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_add(request):
@@ -177,18 +190,23 @@ def post_add(request):
                     "url", "You have saved this link already: edit that bookmark instead."
                 )
                 context = {"form": form, "popup": popup, "existing": exists.post}
+                context["tag_suggestions"] = _suggestions(request, exists.post.link.url)
                 return render(request, template, context, status=422)
             if popup:
                 return render(request, "posts/saved_popup.html", {"post": post, "popup": True})
             messages.success(request, "Saved.")
             return redirect("profile", username=request.user.username)
-        return render(request, template, {"form": form, "popup": popup}, status=422)
+        context = {"form": form, "popup": popup}
+        context["tag_suggestions"] = _suggestions(request, request.POST.get("url", ""))
+        return render(request, template, context, status=422)
     initial = _prefill(request)
     existing = None
     if initial["url"]:
         existing = selectors.post_get_by_url(user=request.user, url=initial["url"])
     form = PostAddForm(initial=initial)
-    return render(request, template, {"form": form, "popup": popup, "existing": existing})
+    context = {"form": form, "popup": popup, "existing": existing}
+    context["tag_suggestions"] = _suggestions(request, initial["url"])
+    return render(request, template, context)
 
 
 @login_required
@@ -201,20 +219,30 @@ def post_edit(request, post_id: int):
         form = PostEditForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            services.post_update(
-                post=post,
-                title=data["title"] or post.link.url,
-                description=data["description"],
-                tags=data["tags"],
-                is_private=data["is_private"],
-                to_read=data["to_read"],
-            )
+            moved = {"url": data["url"]} if data["url"] else {}
+            try:
+                services.post_update(
+                    post=post,
+                    title=data["title"] or data["url"] or post.link.url,
+                    description=data["description"],
+                    tags=data["tags"],
+                    is_private=data["is_private"],
+                    to_read=data["to_read"],
+                    **moved,
+                )
+            except services.PostExists as exists:
+                form.add_error("url", "You have saved this address in another bookmark.")
+                context = {"form": form, "post": post, "next": safe_next(request, "")}
+                context["existing"] = exists.post
+                context["tag_suggestions"] = _suggestions(request, post.link.url)
+                return render(request, "posts/edit.html", context, status=422)
             messages.success(request, "Bookmark updated.")
             return redirect(safe_next(request, fallback))
         status = 422
     else:
         form = PostEditForm(
             initial={
+                "url": post.link.url,
                 "title": post.title,
                 "description": post.description,
                 "tags": " ".join(post.tags),
@@ -224,6 +252,7 @@ def post_edit(request, post_id: int):
         )
         status = 200
     context = {"form": form, "post": post, "next": safe_next(request, "")}
+    context["tag_suggestions"] = _suggestions(request, post.link.url)
     return render(request, "posts/edit.html", context, status=status)
 
 
@@ -235,6 +264,42 @@ def post_delete(request, post_id: int):
     services.post_delete(post=post)
     messages.success(request, "Bookmark deleted.")
     return redirect("profile", username=request.user.username)
+
+
+@login_required
+@require_POST
+def post_mark_read(request, post_id: int):
+    """Take one of your bookmarks off your reading list, and go back to the list it was on."""
+    post = access.post_for_write(user=request.user, post_id=post_id)
+    services.post_update(post=post, to_read=False)
+    messages.success(request, f"Marked “{post.title}” read.")
+    return redirect(safe_next(request, reverse("profile_to_read", args=[request.user.username])))
+
+
+@login_required
+@require_POST
+def posts_bulk(request):
+    """Change the bookmarks ticked on your own list at once, after a confirmation."""
+    mine = selectors.posts_of_user(owner=request.user, viewer=request.user)
+    form = BulkEditForm(request.POST, posts=mine)
+    back = safe_next(request, reverse("profile", kwargs={"username": request.user.username}))
+    if not form.is_valid():
+        context = {"form": form, "next": back}
+        return render(request, "posts/bulk_confirm.html", context, status=422)
+    posts = form.cleaned_data["posts"]
+    if not form.cleaned_data["confirm"]:
+        action = dict(form.fields["action"].choices)[form.cleaned_data["action"]]
+        context = {"form": form, "posts": posts, "next": back, "action_label": action}
+        return render(request, "posts/bulk_confirm.html", context)
+    ids = [post.pk for post in posts]
+    try:
+        changed = services.posts_bulk_edit(user=request.user, post_ids=ids, **form.change())
+    except TooManyTags:
+        form.add_error("tags", f"A bookmark can have at most {MAX_TAGS} tags.")
+        context = {"form": form, "posts": posts, "next": back}
+        return render(request, "posts/bulk_confirm.html", context, status=422)
+    messages.success(request, f"Changed {changed} bookmark{pluralize(changed)}.")
+    return redirect(back)
 
 
 # A person's page --------------------------------------------------------------------------------
@@ -252,11 +317,37 @@ PERSON_SORTS = {"newest": NEWEST, "oldest": OLDEST, "title": BY_TITLE}
 SORT_LABELS = [("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "By title")]
 
 
-def _person_page(request, owner: User, tags: list[str]):
+# The filters of a person's own list, as the links above it name them.
+OWN_FILTER_LABELS = [
+    ("", "All"),
+    ("toread", "To read"),
+    ("untagged", "Untagged"),
+    ("private", "Private"),
+]
+EMPTY_FILTERED = {
+    "": "Nothing saved here yet.",
+    "toread": "Nothing to read: every bookmark is read.",
+    "untagged": "Every bookmark has a tag.",
+    "private": "No private bookmarks.",
+}
+
+
+def _without_select(request) -> str:
+    # After a bulk change the list comes back as it was, nothing ticked.
+    params = request.GET.copy()
+    params.pop("select", None)
+    return request.path + (f"?{params.urlencode()}" if params else "")
+
+
+def _person_page(request, owner: User, tags: list[str], *, reading_list: bool = False):
     sort = request.GET.get("sort", "")
     if sort not in PERSON_SORTS:
         sort = "newest"
-    posts = selectors.posts_of_user(owner=owner, viewer=request.user, tags=tags)
+    is_owner = request.user.is_authenticated and request.user.pk == owner.pk
+    only = "toread" if reading_list else request.GET.get("filter", "")
+    if not is_owner or only not in selectors.OWN_FILTERS:
+        only = ""
+    posts = selectors.posts_of_user(owner=owner, viewer=request.user, tags=tags, only=only)
     if sort == "title":
         posts = posts.annotate(title_key=Lower("title"))
     try:
@@ -284,7 +375,15 @@ def _person_page(request, owner: User, tags: list[str]):
         "followers": followers,
         "following": following,
         "is_following": selectors.follow_exists(follower=request.user, followee=owner),
-        "is_owner": request.user.is_authenticated and request.user.pk == owner.pk,
+        "is_owner": is_owner,
+        "only": only,
+        "filters": OWN_FILTER_LABELS if is_owner else [],
+        "reading_list": reading_list,
+        "bulk": is_owner,
+        "bulk_actions": BulkEditForm.base_fields["action"].choices,
+        "select_all": is_owner and request.GET.get("select") == "all",
+        "bulk_next": _without_select(request),
+        "empty_text": EMPTY_FILTERED[only],
     }
     return render(request, "posts/profile.html", context)
 
@@ -292,6 +391,14 @@ def _person_page(request, owner: User, tags: list[str]):
 def profile(request, username: str):
     """Show a person's posts (their private ones too, to them), tag cloud and follows."""
     return _person_page(request, _person(username), [])
+
+
+def profile_to_read(request, username: str):
+    """Show a person's own reading list: their posts marked to read. Nobody else's."""
+    owner = _person(username)
+    if not (request.user.is_authenticated and request.user.pk == owner.pk):
+        raise Http404("No such page.")
+    return _person_page(request, owner, [], reading_list=True)
 
 
 def profile_tag(request, username: str, tags: list[str]):
@@ -308,7 +415,51 @@ def profile_tags(request, username: str):
     by_count = request.GET.get("sort") == "count"
     rows = selectors.tags_of_user(owner=owner, viewer=request.user, by_count=by_count)
     context = {"owner": owner, "rows": rows, "by_count": by_count}
+    if request.user.is_authenticated and request.user.pk == owner.pk:
+        context["manage_url"] = reverse("tag_manage")
     return render(request, "posts/tags.html", context)
+
+
+def _own_tag(request) -> tuple[str, int]:
+    name = normalize_tag(request.GET.get("tag", ""))
+    count = selectors.tag_count_of_owner(owner=request.user, name=name) if name else 0
+    if not count:
+        raise Http404("No such tag.")
+    return name, count
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tag_manage(request):
+    """Rename, merge or delete one of your tags (?tag=…): the forms, a confirmation, the change."""
+    tag, count = _own_tag(request)
+    chosen = request.POST.get("do")
+    rename = TagRenameForm(request.POST if chosen == "rename" else None, initial={"new": tag})
+    delete = TagDeleteForm(request.POST if chosen == "delete" else None)
+    context = {"tag": tag, "count": count, "rename": rename, "delete": delete}
+    done = reverse("profile_tags", kwargs={"username": request.user.username})
+    if rename.is_valid():
+        new = rename.cleaned_data["new"]
+        new_count = selectors.tag_count_of_owner(owner=request.user, name=new)
+        if new == tag:
+            rename.add_error("new", "That is the tag's name already.")
+        elif rename.cleaned_data["confirm"]:
+            changed = services.tag_rename(user=request.user, old=tag, new=new)
+            verb = "Merged" if new_count else "Renamed"
+            messages.success(
+                request, f"{verb} “{tag}” into “{new}” on {changed} bookmark{pluralize(changed)}."
+            )
+            return redirect(done)
+        else:
+            context.update(confirm="rename", new=new, new_count=new_count)
+    elif delete.is_valid():
+        if delete.cleaned_data["confirm"]:
+            changed = services.tag_delete(user=request.user, tag=tag)
+            messages.success(request, f"Took “{tag}” off {changed} bookmark{pluralize(changed)}.")
+            return redirect(done)
+        context["confirm"] = "delete"
+    status = 422 if rename.errors else 200
+    return render(request, "posts/tag_manage.html", context, status=status)
 
 
 # People -----------------------------------------------------------------------------------------

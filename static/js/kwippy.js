@@ -15,6 +15,128 @@
     }
   });
 
+  // "Select all on this page" ticks every bookmark in place (without JavaScript it reloads the
+  // page with every box ticked); once all are ticked it clears them.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-select-all]");
+    if (!link) { return; }
+    event.preventDefault();
+    var boxes = document.querySelectorAll("input.select-post");
+    var all = Array.prototype.every.call(boxes, function (box) { return box.checked; });
+    Array.prototype.forEach.call(boxes, function (box) { box.checked = !all; });
+    link.textContent = all ? "Select all on this page" : "Clear the selection";
+  });
+
+  // Tag suggestions: a tags field names, in data-suggest, the JSON list of tags to offer (the
+  // person's own most used first, then those others gave the link). While the last word is
+  // typed, a listbox offers the tags that start with it (then those that contain it); arrows
+  // move, Enter or Tab takes one, Escape closes. Without JavaScript the field is a plain input.
+  var SHOWN = 8;
+  var tagFieldCount = 0;
+
+  function tagSuggest(input) {
+    var data = document.getElementById(input.getAttribute("data-suggest"));
+    if (!data) { return; }
+    var tags = JSON.parse(data.textContent);
+    if (!tags.length) { return; }
+    tagFieldCount += 1;
+    var list = document.createElement("ul");
+    list.id = "tag-listbox-" + tagFieldCount;
+    list.className = "suggestions";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Suggestions");
+    list.hidden = true;
+    input.parentNode.insertBefore(list, input.nextSibling);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-expanded", "false");
+    var active = -1;
+
+    function words() { return input.value.split(/[\s,]+/); }
+
+    function close() {
+      list.hidden = true;
+      list.textContent = "";
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+
+    function mark(index) {
+      var options = list.children;
+      if (active >= 0 && options[active]) { options[active].setAttribute("aria-selected", "false"); }
+      active = index;
+      if (active >= 0 && options[active]) {
+        options[active].setAttribute("aria-selected", "true");
+        input.setAttribute("aria-activedescendant", options[active].id);
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function take(tag) {
+      var text = input.value.replace(/[^\s,]*$/, "");
+      input.value = text + tag + " ";
+      close();
+      input.focus();
+    }
+
+    function open() {
+      var all = words();
+      var typed = all[all.length - 1].toLowerCase();
+      close();
+      if (!typed) { return; }
+      var chosen = {};
+      all.slice(0, -1).forEach(function (word) { chosen[word.toLowerCase()] = true; });
+      var starts = [], contains = [];
+      tags.forEach(function (tag) {
+        if (chosen[tag] || tag === typed) { return; }
+        var at = tag.indexOf(typed);
+        if (at === 0) { starts.push(tag); } else if (at > 0) { contains.push(tag); }
+      });
+      var shown = starts.concat(contains).slice(0, SHOWN);
+      if (!shown.length) { return; }
+      shown.forEach(function (tag, index) {
+        var option = document.createElement("li");
+        option.id = list.id + "-" + index;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        option.textContent = tag;
+        option.addEventListener("mousedown", function (event) {
+          event.preventDefault();
+          take(tag);
+        });
+        list.appendChild(option);
+      });
+      list.style.top = (input.offsetTop + input.offsetHeight) + "px";
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+
+    input.addEventListener("input", open);
+    input.addEventListener("blur", close);
+    input.addEventListener("keydown", function (event) {
+      if (list.hidden) { return; }
+      var count = list.children.length;
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        mark((active + 1) % count);
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        mark(active <= 0 ? count - 1 : active - 1);
+      } else if ((event.key === "Enter" || event.key === "Tab") && active >= 0) {
+        event.preventDefault();
+        take(list.children[active].textContent);
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        close();
+      }
+    });
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-suggest]"), tagSuggest);
+
   // Clicking the bookmarklet here would do nothing useful: explain that it is meant to be dragged.
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("[data-bookmarklet]");

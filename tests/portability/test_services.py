@@ -147,6 +147,25 @@ class TestImportFixtures:
         assert Post.objects.get(user=alice).tags == ["work", "big-project"]
         assert Post.objects.get(user=bob).tags == []
 
+    @pytest.mark.parametrize(
+        ("folder", "tag"),
+        [
+            ("Web / Frontend", "web-frontend"),
+            ("Lisboa (Portugal)", "lisboa-portugal"),
+            ("Pasta & Noodles", "pasta-noodles"),
+            ("Work - 2024 — Q1", "work-2024-q1"),
+            ("C++ / Node.js", "c++-node.js"),
+            ("Café, Bars", "café-bars"),
+        ],
+    )
+    def test_folder_names_become_tags_that_read_well(self, alice, folder, tag):
+        import_text(alice, file_of(NetscapeBookmark(url="https://a.example/", folders=(folder,))))
+        assert Post.objects.get(user=alice).tags == [tag]
+
+    def test_a_folder_named_only_with_separators_gives_no_tag(self, alice):
+        import_text(alice, file_of(NetscapeBookmark(url="https://a.example/", folders=("/", "A"))))
+        assert Post.objects.get(user=alice).tags == ["a"]
+
     def test_an_untitled_bookmark_is_titled_with_its_url(self, alice):
         import_text(alice, file_of(NetscapeBookmark(url="https://a.example/page")))
         assert Post.objects.get(user=alice).title == "https://a.example/page"

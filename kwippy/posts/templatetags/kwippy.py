@@ -46,6 +46,28 @@ def sorted_url(context, sort: str) -> str:
     return f"{escape_uri_path(request.path)}?{params.urlencode()}"
 
 
+@register.simple_tag(takes_context=True)
+def filtered_url(context, only: str) -> str:
+    """Return the current page's first page narrowed by the filter `only` ("" for none)."""
+    request = context["request"]
+    params: QueryDict = request.GET.copy()
+    params.pop("before", None)
+    params.pop("filter", None)
+    if only:
+        params["filter"] = only
+    query = params.urlencode()
+    return escape_uri_path(request.path) + (f"?{query}" if query else "")
+
+
+@register.simple_tag(takes_context=True)
+def select_all_url(context) -> str:
+    """Return the current page with every bookmark ticked: "select all" without JavaScript."""
+    request = context["request"]
+    params: QueryDict = request.GET.copy()
+    params["select"] = "all"
+    return f"{escape_uri_path(request.path)}?{params.urlencode()}"
+
+
 @register.filter
 def age(moment) -> str:
     """Return how long ago `moment` was, in its largest unit ("3 days ago", "just now")."""
