@@ -117,12 +117,28 @@ def object_cache_flush(services) -> None:
 # gunicorn -------------------------------------------------------------------------------------
 
 
-class Server:
-    """A gunicorn serving kwippy with `env` on 127.0.0.1:`port`, for a `with` block."""
+# A job worker's two lanes, as the Procfile runs them: `python manage.py procrastinate worker …`,
+# kept from `manage.py` on.
+JOB_LANES = [
+    line.partition(":")[2].split()[1:]
+    for line in (ROOT / "Procfile").read_text().splitlines()
+    if line.startswith(("interactive:", "bulk:"))
+]
 
-    def __init__(self, env: dict[str, str], port: int, *, workers: int = 2):
+
+class Server:
+    """A gunicorn serving kwippy with `env` on 127.0.0.1:`port`, for a `with` block.
+
+    With `job_workers`, a job worker's two lanes run beside it, as `make run` starts them.
+    """
+
+    def __init__(
+        self, env: dict[str, str], port: int, *, workers: int = 2, job_workers: bool = False
+    ):
         self.env, self.port, self.workers = env, port, workers
         self.process: subprocess.Popen | None = None
+        self.lanes: list[subprocess.Popen] = []
+        self.job_workers = job_workers
 
     def __enter__(self) -> "Server":
         self.start()
@@ -132,6 +148,17 @@ class Server:
         self.stop()
 
     def start(self, ready_path: str = "/healthz") -> None:
+        if self.job_workers:
+            self.lanes = [
+                subprocess.Popen(
+                    [sys.executable, *lane],
+                    cwd=ROOT,
+                    env=self.env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                for lane in JOB_LANES
+            ]
         # A file, not a pipe: a pipe nobody reads fills up, and then blocks the server.
         with tempfile.TemporaryFile() as errors:
             self.process = subprocess.Popen(
@@ -152,6 +179,13 @@ class Server:
                 time.sleep(0.2)
 
     def stop(self) -> None:
+        for lane in self.lanes:
+            lane.terminate()
+        for lane in self.lanes:
+            try:
+                lane.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                lane.kill()
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
