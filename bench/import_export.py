@@ -9,9 +9,10 @@ to-read marks, a few duplicates and unsafe URLs), then, against gunicorn (DEBUG=
 the deployed site) and a job worker's two lanes on a database of its own (`kwippy_bench_import`,
 built afresh and dropped at the end), for a new person each run: uploads it on the import page and
 follows the import's page until the job's summary shows (upload to summary, as a person waits),
-uploads it again (the no-change path), and downloads the export. For scale it also times saving a sample one bookmark at a time
-through the API (`posts/add` with an app password). A script, not a test: it prints times, it
-asserts none. `--json` also writes the figures as data (bench/run.py reads them).
+uploads it again (the no-change path), and downloads the export. For scale it also times saving a
+sample one bookmark at a time through the API (`posts/add` with an app password). A script, not a
+test: it prints times, it asserts none. `--json` also writes the figures as data (bench/run.py
+reads them).
 """
 
 import argparse

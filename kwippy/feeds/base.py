@@ -33,7 +33,6 @@ from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils import feedgenerator, timezone
 from django.utils.cache import get_conditional_response
 from django.utils.encoding import escape_uri_path
@@ -45,6 +44,7 @@ from kwippy.accounts.models import User
 from kwippy.accounts.selectors import person_get
 from kwippy.core.characters import NOT_XML
 from kwippy.core.responses import text_response
+from kwippy.core.urls import reverse_remembered
 from kwippy.posts.models import Post
 from kwippy.posts.tags import MAX_TAGS
 
@@ -331,7 +331,8 @@ class PostsFeed(Feed):
                 '<a href="{}">{}</a>',
                 (
                     (
-                        item.scope.origin + reverse("profile_tag", args=[post.user.username, tag]),
+                        item.scope.origin
+                        + reverse_remembered("profile_tag", post.user.username, tag),
                         xml_text(tag),
                     )
                     for tag in tags
@@ -344,7 +345,7 @@ class PostsFeed(Feed):
         return xml_text(item.post.user.shown_name)
 
     def item_author_link(self, item: FeedItem) -> str:
-        return item.scope.origin + reverse("profile", args=[item.post.user.username])
+        return item.scope.origin + reverse_remembered("profile", item.post.user.username)
 
     def item_pubdate(self, item: FeedItem) -> datetime:
         return item.post.created

@@ -18,10 +18,7 @@ escapes, nothing else. A general second decoding would turn `/t/%2500/` into a N
 check for one had passed.
 """
 
-import functools
 import re
-
-from django.urls import get_script_prefix, get_urlconf, reverse
 
 from kwippy.posts.tags import TAG_MAX_LENGTH
 
@@ -59,19 +56,3 @@ class TagsConverter:
         """Return the path segment, before URL quoting, that names the tags in `value`."""
         tags = [value] if isinstance(value, str) else value
         return "+".join(_escape(tag) for tag in tags)
-
-
-def tag_page_url(viewname: str, *args: str | list[str] | tuple[str, ...]) -> str:
-    """Return `reverse(viewname, args=args)` for a page of tags, remembered in this process.
-
-    A list links a hundred tags or more (a tag cloud, each post's tags), and `reverse()` costs
-    tens of microseconds a call: remembered, the URLconf still writes every address once.
-    """
-    key = tuple(tuple(arg) if isinstance(arg, list) else arg for arg in args)
-    return _remembered_reverse(get_urlconf(), get_script_prefix(), viewname, key)
-
-
-@functools.lru_cache(maxsize=16384)
-def _remembered_reverse(urlconf, prefix: str, viewname: str, args: tuple) -> str:
-    # `reverse()` reads the URLconf and script prefix of this thread: both are part of the key.
-    return reverse(viewname, urlconf=urlconf, args=list(args))

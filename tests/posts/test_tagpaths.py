@@ -7,7 +7,8 @@ from django.urls import reverse, set_script_prefix
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kwippy.posts.tagpaths import MAX_TAGS_IN_PATH, TagsConverter, tag_page_url
+from kwippy.core.urls import reverse_remembered
+from kwippy.posts.tagpaths import MAX_TAGS_IN_PATH, TagsConverter
 
 converter = TagsConverter()
 
@@ -96,16 +97,16 @@ def test_reverse_writes_the_escaped_tags_quoted_once_more(name, args, path):
     )
 )
 def test_a_remembered_tag_url_is_the_address_reverse_writes(tags):
-    assert tag_page_url("tag", tags) == reverse("tag", args=[tags])
-    assert tag_page_url("profile_tag", "alice", tags) == reverse(
+    assert reverse_remembered("tag", tags) == reverse("tag", args=[tags])
+    assert reverse_remembered("profile_tag", "alice", tags) == reverse(
         "profile_tag", args=["alice", tags]
     )
 
 
 def test_a_remembered_tag_url_follows_the_script_prefix():
-    assert tag_page_url("tag", "c++") == "/t/c%252B%252B/"
+    assert reverse_remembered("tag", "c++") == "/t/c%252B%252B/"
     set_script_prefix("/bookmarks/")
     try:
-        assert tag_page_url("tag", "c++") == "/bookmarks/t/c%252B%252B/"
+        assert reverse_remembered("tag", "c++") == "/bookmarks/t/c%252B%252B/"
     finally:
         set_script_prefix("/")

@@ -5,8 +5,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
 
+from kwippy.core.urls import reverse_remembered
 from kwippy.posts.ages import age_at
-from kwippy.posts.tagpaths import tag_page_url
 
 register = template.Library()
 
@@ -14,7 +14,7 @@ register = template.Library()
 @register.simple_tag
 def tag_url(viewname: str, *args) -> str:
     """`{% url %}` for the pages of tags (`tag`, `profile_tag`), remembered: lists link many."""
-    return tag_page_url(viewname, *args)
+    return reverse_remembered(viewname, *args)
 
 
 @register.simple_tag(takes_context=True)
