@@ -222,26 +222,33 @@ class BulkChange(TypedDict, total=False):
     delete: bool
 
 
-class _Deltas:
-    """The changes to a person's tag counts and to links' public saves that posts add up to."""
+class _CountDeltas:
+    """The summed count changes of posts written together, applied with one `post_counts_apply`.
+
+    Each post is added as it was (-1) and as it becomes (+1).
+    """
 
     def __init__(self):
-        self.tags: Counter[str] = Counter()
-        self.public_tags: Counter[str] = Counter()
-        self.links: Counter[int] = Counter()
+        self.tags: dict[str, list[int]] = {}
+        self.links: Counter = Counter()
+        # Whether anything others can see changed: then public feeds must move too.
+        self.public = False
 
-    def count(self, post: Post, sign: int) -> None:
-        self.tags.update(dict.fromkeys(post.tags, sign))
-        if not post.is_private:
-            self.public_tags.update(dict.fromkeys(post.tags, sign))
-            self.links[post.link_id] += sign
+    def add(self, post: Post, delta: int) -> None:
+        public = not post.is_private
+        for tag in post.tags:
+            counts = self.tags.setdefault(tag, [0, 0])
+            counts[0] += delta
+            counts[1] += delta if public else 0
+        if public:
+            self.links[post.link_id] += delta
+            self.public = True
 
     def apply(self, *, user_id: int) -> None:
-        names = set(self.tags) | set(self.public_tags)
         post_counts_apply(
             user_id=user_id,
-            tag_deltas={name: (self.tags[name], self.public_tags[name]) for name in names},
-            link_deltas=dict(self.links),
+            tag_deltas={name: (count, public) for name, (count, public) in self.tags.items()},
+            link_deltas=self.links,
         )
 
 
@@ -258,10 +265,9 @@ def posts_bulk_edit(*, user: User, post_ids: Iterable[int], **change: Unpack[Bul
     )
     if not posts:
         return 0
-    deltas = _Deltas()
-    was_public = any(not post.is_private for post in posts)
+    counts = _CountDeltas()
     for post in posts:
-        deltas.count(post, -1)
+        counts.add(post, -1)
     if change.get("delete"):
         Post.objects.filter(pk__in=[post.pk for post in posts]).delete()
     else:
@@ -277,11 +283,10 @@ def posts_bulk_edit(*, user: User, post_ids: Iterable[int], **change: Unpack[Bul
                 if flag in change:
                     setattr(post, flag, change[flag])
             post.updated = now
-            deltas.count(post, 1)
+            counts.add(post, 1)
         Post.objects.bulk_update(posts, ["tags", "is_private", "to_read", "updated"])
-    deltas.apply(user_id=user.pk)
-    is_public = any(not post.is_private for post in posts) and not change.get("delete")
-    change_stamp_posts(user_id=user.pk, public=was_public or is_public)
+    counts.apply(user_id=user.pk)
+    change_stamp_posts(user_id=user.pk, public=counts.public)
     return len(posts)
 
 
@@ -393,26 +398,6 @@ class BulkUpsertResult:
     created: set[str] = field(default_factory=set)
     updated: dict[str, PostValues] = field(default_factory=dict)
     unchanged: set[str] = field(default_factory=set)
-
-
-class _CountDeltas:
-    """Summed count changes of one bulk write, for `post_counts_apply`."""
-
-    def __init__(self):
-        self.tags: dict[str, list[int]] = {}
-        self.links: Counter = Counter()
-        # Whether anything others can see changed: then public feeds must move too.
-        self.public = False
-
-    def add(self, post: Post, delta: int) -> None:
-        public = not post.is_private
-        for tag in post.tags:
-            counts = self.tags.setdefault(tag, [0, 0])
-            counts[0] += delta
-            counts[1] += delta if public else 0
-        if public:
-            self.links[post.link_id] += delta
-            self.public = True
 
 
 def _same_second(a: datetime, b: datetime) -> bool:
@@ -562,11 +547,7 @@ def posts_bulk_upsert(
             counts.add(post, 1)
         _insert_posts(creates)
         Post.objects.bulk_update(updates, PostValues._fields)
-        post_counts_apply(
-            user_id=user.pk,
-            tag_deltas={name: (c[0], c[1]) for name, c in counts.tags.items()},
-            link_deltas=counts.links,
-        )
+        counts.apply(user_id=user.pk)
         if creates or updates:
             change_stamp_posts(user_id=user.pk, public=counts.public)
     return result
