@@ -32,21 +32,21 @@ def users_directory() -> QuerySet[User]:
     return User.objects.filter(is_active=True).annotate(follower_total=Count("follower_set"))
 
 
-def users_following(*, user: User) -> QuerySet[User]:
-    """Return the active people who follow `user`, each with `followed_at`: since when."""
-    follow = FilteredRelation("following_set", condition=Q(following_set__followee=user))
+def _users_by_follow(relation: str, condition: Q) -> QuerySet[User]:
+    # The active people at one end of the follows `condition` names, with the follow's date.
+    follow = FilteredRelation(relation, condition=condition)
     return (
         User.objects.annotate(follow=follow)
         .filter(is_active=True, follow__isnull=False)
         .annotate(followed_at=F("follow__created"))
     )
+
+
+def users_following(*, user: User) -> QuerySet[User]:
+    """Return the active people who follow `user`, each with `followed_at`: since when."""
+    return _users_by_follow("following_set", Q(following_set__followee=user))
 
 
 def users_followed_by(*, user: User) -> QuerySet[User]:
     """Return the active people `user` follows, each with `followed_at`: since when."""
-    follow = FilteredRelation("follower_set", condition=Q(follower_set__follower=user))
-    return (
-        User.objects.annotate(follow=follow)
-        .filter(is_active=True, follow__isnull=False)
-        .annotate(followed_at=F("follow__created"))
-    )
+    return _users_by_follow("follower_set", Q(follower_set__follower=user))

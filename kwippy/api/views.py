@@ -34,8 +34,9 @@ RECENT_DEFAULT = 15
 RECENT_MAX = 100
 # Pinboard's note ids are 20 hexadecimal characters; anything of the kind is a note's address.
 NOTE_PATH = re.compile(r"notes/[0-9A-Za-z]{1,64}")
-POSTS_ALL_ARGUMENTS = {"auth_token", "format", "tag", "start", "results", "fromdt", "todt"}
-POSTS_ALL_ARGUMENTS |= {"meta", "toread"}
+POSTS_ALL_ARGUMENTS = frozenset(
+    ("auth_token", "format", "tag", "start", "results", "fromdt", "todt", "meta", "toread")
+)
 
 
 @dataclass(frozen=True)

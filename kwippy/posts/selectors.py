@@ -207,7 +207,6 @@ class SearchScope:
     EVERYONE = "everyone"
     NETWORK = "network"
     MINE = "mine"
-    CHOICES = (EVERYONE, NETWORK, MINE)
 
 
 def _site_pattern(site: str) -> str:
@@ -360,28 +359,24 @@ def _popular_ranking(*, after: tuple[int, str] | None, size: int) -> list[tuple[
     return list(ranking.values_list("link_id", "saves")[: size + 1])
 
 
-def tag_cloud(*, owner: User, viewer: User | None, limit: int = 100) -> list[tuple[str, int]]:
-    """Return a person's most used tags and counts by name (others see public counts only)."""
-    mine = _signed_in(viewer) is not None and viewer.pk == owner.pk
-    field = "count" if mine else "public_count"
-    rows = (
-        UserTag.objects.filter(user=owner, **{f"{field}__gt": 0})
-        .order_by(f"-{field}", "name")
-        .values_list("name", field)[:limit]
-    )
-    return sorted(rows)
-
-
-def tags_of_user(*, owner: User, viewer: User | None, by_count: bool) -> list[tuple[str, int]]:
-    """Return every tag of a person with its count, by name or most used first.
-
-    Others see public counts only, and not the tags only private posts carry.
-    """
+def _tag_counts(*, owner: User, viewer: User | None, by_count: bool) -> QuerySet:
+    # (name, count) of a person's tags; others see public counts only, and not the tags only
+    # private posts carry.
     mine = _signed_in(viewer) is not None and viewer.pk == owner.pk
     field = "count" if mine else "public_count"
     order = (f"-{field}", "name") if by_count else ("name",)
     rows = UserTag.objects.filter(user=owner, **{f"{field}__gt": 0}).order_by(*order)
-    return list(rows.values_list("name", field))
+    return rows.values_list("name", field)
+
+
+def tag_cloud(*, owner: User, viewer: User | None, limit: int = 100) -> list[tuple[str, int]]:
+    """Return a person's `limit` most used tags and counts, by name."""
+    return sorted(_tag_counts(owner=owner, viewer=viewer, by_count=True)[:limit])
+
+
+def tags_of_user(*, owner: User, viewer: User | None, by_count: bool) -> list[tuple[str, int]]:
+    """Return every tag of a person with its count, by name or most used first."""
+    return list(_tag_counts(owner=owner, viewer=viewer, by_count=by_count))
 
 
 def tags_suggested(*, user: User, url: str = "") -> list[str]:

@@ -136,7 +136,7 @@ def search(request):
     form = SearchForm(request.GET, signed_in=request.user.is_authenticated)
     text, scope = "", selectors.SearchScope.EVERYONE
     if form.is_valid():
-        text = form.cleaned_data["q"].strip()
+        text = form.cleaned_data["q"]
         scope = form.cleaned_data.get("scope", selectors.SearchScope.EVERYONE)
     page = None
     if text:
