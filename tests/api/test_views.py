@@ -18,7 +18,7 @@ from kwippy.posts.models import Link, Post, UserTag
 from kwippy.posts.services import post_create
 from tests.api.conftest import basic, body_of, json_of, xml_of
 from tests.conftest import PASSWORD
-from tests.posts.test_services import _recount, _stored
+from tests.posts.helpers import tag_counts_recounted, tag_counts_stored
 
 ARGUMENTS = {
     "posts/add": {"url": "https://example.com/new", "description": "New"},
@@ -272,7 +272,7 @@ def test_adding_a_new_spelling_of_a_saved_url_replaces_the_same_post(api, saved,
     api("posts/add", url="HTTPS://Example.COM:443/one", description="One again", tags="Mixed CASE")
     post = Post.objects.get(pk=saved[0].pk)
     assert (post.title, post.tags) == ("One again", ["mixed", "case"])
-    assert _stored(alice) == _recount(alice)
+    assert tag_counts_stored(alice) == tag_counts_recounted(alice)
 
 
 # Query counts -----------------------------------------------------------------------------------
@@ -355,7 +355,7 @@ def test_fuzzed_arguments_never_give_a_500_and_refusals_store_nothing(api, saved
     if response.status_code != 200:
         assert _state() == before
     for user in {post.user for post in saved}:
-        assert _stored(user) == _recount(user)
+        assert tag_counts_stored(user) == tag_counts_recounted(user)
 
 
 @settings(

@@ -3,8 +3,9 @@
 import pytest
 
 from kwippy.posts import services
-from kwippy.posts.models import Link, Post, UserTag
+from kwippy.posts.models import Link, Post
 from kwippy.posts.tags import TooManyTags
+from tests.posts.helpers import tag_counts_recounted, tag_counts_stored
 
 
 def _save(user, url, title="A page", **extra):
@@ -210,21 +211,6 @@ def test_tag_management_is_for_ones_own_tags_and_needs_csrf(client, alice, bob, 
 # Bulk edit --------------------------------------------------------------------------------------
 
 
-def _recount(user) -> dict[str, tuple[int, int]]:
-    counts: dict[str, list[int]] = {}
-    for tags, private in Post.objects.filter(user=user).values_list("tags", "is_private"):
-        for tag in tags:
-            row = counts.setdefault(tag, [0, 0])
-            row[0] += 1
-            row[1] += 0 if private else 1
-    return {name: tuple(row) for name, row in counts.items()}
-
-
-def _stored(user) -> dict[str, tuple[int, int]]:
-    rows = UserTag.objects.filter(user=user).values_list("name", "count", "public_count")
-    return {name: (count, public) for name, count, public in rows}
-
-
 @pytest.fixture
 def three(alice):
     return [
@@ -249,7 +235,7 @@ def test_bulk_edit_changes_only_the_given_posts_and_keeps_counts(alice, three, c
     for name, value in expected.items():
         assert [getattr(post, name) for post in three[:2]] == [value, value]
         assert getattr(three[2], name) != value
-    assert _stored(alice) == _recount(alice)
+    assert tag_counts_stored(alice) == tag_counts_recounted(alice)
     assert Link.objects.get(url="https://a.example/").public_saves == (
         0 if "is_private" in change else 1
     )
@@ -258,7 +244,9 @@ def test_bulk_edit_changes_only_the_given_posts_and_keeps_counts(alice, three, c
 def test_bulk_delete_deletes_and_brings_counts_down(alice, three):
     services.posts_bulk_edit(user=alice, post_ids=[three[0].pk], delete=True)
     assert Post.objects.filter(user=alice).count() == 2
-    assert _stored(alice) == _recount(alice) == {"old": (2, 2), "keep": (2, 2)}
+    assert (
+        tag_counts_stored(alice) == tag_counts_recounted(alice) == {"old": (2, 2), "keep": (2, 2)}
+    )
     assert Link.objects.get(url="https://a.example/").public_saves == 0
 
 
@@ -384,7 +372,7 @@ def test_moving_onto_an_address_saved_in_another_bookmark_is_refused(client, ali
     assert f'href="/p/{other.pk}/edit/"' in response.text
     post.refresh_from_db()
     assert (post.link.url, post.tags) == ("https://old.example/", ["a"])
-    assert _stored(alice) == _recount(alice)
+    assert tag_counts_stored(alice) == tag_counts_recounted(alice)
 
 
 # Tag suggestions --------------------------------------------------------------------------------

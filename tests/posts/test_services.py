@@ -3,22 +3,8 @@
 from django.utils import timezone
 
 from kwippy.posts import services
-from kwippy.posts.models import Link, Post, UserTag, url_hash
-
-
-def _recount(user) -> dict[str, tuple[int, int]]:
-    counts: dict[str, list[int]] = {}
-    for tags, private in Post.objects.filter(user=user).values_list("tags", "is_private"):
-        for tag in tags:
-            row = counts.setdefault(tag, [0, 0])
-            row[0] += 1
-            row[1] += 0 if private else 1
-    return {name: tuple(row) for name, row in counts.items()}
-
-
-def _stored(user) -> dict[str, tuple[int, int]]:
-    rows = UserTag.objects.filter(user=user).values_list("name", "count", "public_count")
-    return {name: (count, public) for name, count, public in rows}
+from kwippy.posts.models import Link, Post, url_hash
+from tests.posts.helpers import tag_counts_recounted, tag_counts_stored
 
 
 def test_updates_and_deletes_bring_tag_counts_down_as_well_as_up(alice):
@@ -26,9 +12,14 @@ def test_updates_and_deletes_bring_tag_counts_down_as_well_as_up(alice):
     two = services.post_create(user=alice, url="https://2.example/", title="2", tags="b c")
     services.post_update(post=one, tags="c", is_private=True)
     services.post_update(post=two, tags="a b c")
-    assert _stored(alice) == _recount(alice) == {"a": (1, 1), "b": (1, 1), "c": (2, 1)}
+    assert (
+        tag_counts_stored(alice)
+        == tag_counts_recounted(alice)
+        == {"a": (1, 1), "b": (1, 1), "c": (2, 1)}
+    )
     services.post_delete(post=two)
-    assert _stored(alice) == _recount(alice) == {"c": (1, 0)}
+    assert tag_counts_stored(alice) == tag_counts_recounted(alice)
+    assert tag_counts_stored(alice) == {"c": (1, 0)}
 
 
 def test_link_public_saves_follow_privacy_changes(alice, bob):
@@ -79,7 +70,8 @@ def test_a_bulk_upsert_keeps_what_its_rows_leave_out_and_counts_once(
         True,
     )
     assert Link.objects.get(url="https://a.example/").public_saves == 1
-    assert _stored(alice) == _recount(alice) == {"y": (21, 20)}
+    assert tag_counts_stored(alice) == tag_counts_recounted(alice)
+    assert tag_counts_stored(alice) == {"y": (21, 20)}
     again = services.posts_bulk_upsert(
         user=alice, rows=rows, unmarked_private=False, now=timezone.now()
     )

@@ -9,7 +9,7 @@ from django.db import connection
 from kwippy.accounts.models import ChangeStamp
 from kwippy.posts import selectors, services
 from kwippy.posts.models import Post, UserTag
-from tests.posts.test_services import _recount, _stored
+from tests.posts.helpers import tag_counts_recounted, tag_counts_stored
 
 
 @pytest.fixture
@@ -33,32 +33,32 @@ def _tags(post) -> list[str]:
 def test_renaming_onto_an_existing_tag_merges_and_keeps_counts(alice, bob, tagged):
     assert services.tag_rename(user=alice, old="OLD", new="new") == 3
     assert [_tags(post) for post in tagged[:4]] == [["new"], ["new"], ["new", "x"], ["new"]]
-    assert _stored(alice) == _recount(alice) == {"new": (4, 3), "x": (1, 0)}
+    assert tag_counts_stored(alice) == tag_counts_recounted(alice) == {"new": (4, 3), "x": (1, 0)}
     assert _tags(tagged[4]) == ["old"]
-    assert _stored(bob) == {"old": (1, 1)}
+    assert tag_counts_stored(bob) == {"old": (1, 1)}
 
 
 def test_renaming_to_a_fresh_tag_keeps_each_posts_tag_order(alice, tagged):
     services.tag_rename(user=alice, old="old", new="Fresh Tag")
     assert _tags(tagged[2]) == ["fresh-tag", "x"]
-    assert _stored(alice) == _recount(alice)
-    assert "old" not in _stored(alice)
+    assert tag_counts_stored(alice) == tag_counts_recounted(alice)
+    assert "old" not in tag_counts_stored(alice)
 
 
 def test_renaming_to_the_same_tag_or_a_missing_one_changes_nothing(alice, tagged):
-    before = _stored(alice)
+    before = tag_counts_stored(alice)
     change = selectors.posts_last_change(user=alice)
     assert services.tag_rename(user=alice, old="Old", new="old") == 0
     assert services.tag_rename(user=alice, old="absent", new="other") == 0
-    assert _stored(alice) == before
+    assert tag_counts_stored(alice) == before
     assert selectors.posts_last_change(user=alice) == change
 
 
 def test_deleting_a_tag_takes_it_off_every_post(alice, bob, tagged):
     assert services.tag_delete(user=alice, tag="OLD") == 3
     assert [_tags(post) for post in tagged[:4]] == [[], ["new"], ["x"], ["new"]]
-    assert _stored(alice) == _recount(alice) == {"new": (2, 2), "x": (1, 0)}
-    assert _stored(bob) == {"old": (1, 1)}
+    assert tag_counts_stored(alice) == tag_counts_recounted(alice) == {"new": (2, 2), "x": (1, 0)}
+    assert tag_counts_stored(bob) == {"old": (1, 1)}
 
 
 def test_tag_writes_refresh_the_search_index_and_the_posts_times(alice, tagged):
@@ -126,4 +126,4 @@ def test_concurrent_renames_and_edits_keep_the_counts_right(alice):
         thread.join()
     assert errors == []
     assert UserTag.objects.filter(user=alice).exists()
-    assert _stored(alice) == _recount(alice)
+    assert tag_counts_stored(alice) == tag_counts_recounted(alice)
