@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.site import PORT, SECRET_KEY, Browser, Server, link_ids
+from bench.site import PORT, ROOT, SECRET_KEY, Browser, Server, link_ids
 
 GOAL_MS = 100.0
 # What seed_demo gives everyone it makes.
@@ -153,10 +153,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="requests per page kind")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--tree", type=Path, default=ROOT, help="the checkout to serve (bench/compare.py)"
+    )
     args = parser.parse_args()
     # Production mode: persistent connections, hashed static names, no query log.
     env = {"DEBUG": "0", "SECRET_KEY": SECRET_KEY, **os.environ}
-    with Server(env, PORT):
+    with Server(env, PORT, root=args.tree):
         result = measure(args)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")

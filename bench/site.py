@@ -47,11 +47,14 @@ def say(message: str) -> None:
 # The database and manage.py -----------------------------------------------------------------
 
 
-def environment(services, database: str, settings: str = "bench.settings") -> dict[str, str]:
-    """Return the environment of a kwippy on `database` of the profile's services, DEBUG off."""
+def environment(
+    services, database: str, settings: str = "bench.settings", *, root: Path = ROOT
+) -> dict[str, str]:
+    """Return the environment of the kwippy checked out at `root` on `database` of the profile's
+    services, DEBUG off."""
     return {
         **os.environ,
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": str(root),
         "DJANGO_SETTINGS_MODULE": settings,
         "DEBUG": "0",
         "SECRET_KEY": SECRET_KEY,
@@ -91,11 +94,12 @@ def database_label_set(services, database: str, label: str) -> None:
     postgres(services, f"COMMENT ON DATABASE \"{database}\" IS '{quoted}'")
 
 
-def manage(env: dict[str, str], *args: str) -> str:
-    """Run a management command; return what it printed; stop the run if it fails."""
+def manage(env: dict[str, str], *args: str, root: Path = ROOT) -> str:
+    """Run a management command of the checkout at `root`; return what it printed; stop the run if
+    it fails."""
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         capture_output=True,
         text=True,
@@ -129,13 +133,20 @@ JOB_LANES = [
 class Server:
     """A gunicorn serving kwippy with `env` on 127.0.0.1:`port`, for a `with` block.
 
-    With `job_workers`, a job worker's two lanes run beside it, as `make run` starts them.
+    With `job_workers`, a job worker's two lanes run beside it, as `make run` starts them. `root`
+    is the checkout it serves: this one, or another revision's (bench/compare.py).
     """
 
     def __init__(
-        self, env: dict[str, str], port: int, *, workers: int = 2, job_workers: bool = False
+        self,
+        env: dict[str, str],
+        port: int,
+        *,
+        workers: int = 2,
+        job_workers: bool = False,
+        root: Path = ROOT,
     ):
-        self.env, self.port, self.workers = env, port, workers
+        self.env, self.port, self.workers, self.root = env, port, workers, root
         self.process: subprocess.Popen | None = None
         self.lanes: list[subprocess.Popen] = []
         self.job_workers = job_workers
@@ -152,7 +163,7 @@ class Server:
             self.lanes = [
                 subprocess.Popen(
                     [sys.executable, *lane],
-                    cwd=ROOT,
+                    cwd=self.root,
                     env=self.env,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
@@ -167,7 +178,7 @@ class Server:
                     "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
                     "--timeout", str(int(TIMEOUT)), "--log-level", "warning",
                 ],
-                cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=errors,
+                cwd=self.root, env=self.env, stdout=subprocess.DEVNULL, stderr=errors,
             )  # fmt: skip
             deadline = time.monotonic() + 30
             while Browser(self.port).get(ready_path)[0] != 200:
