@@ -52,8 +52,10 @@ def prepare(services, name: str, tree: Path, args) -> dict[str, str]:
     return env
 
 
-def measure(name: str, tree: Path, env: dict[str, str], args, scratch: Path) -> dict:
+def measure(services, name: str, tree: Path, env: dict[str, str], args, scratch: Path) -> dict:
     """Run bench/pages.py against the revision once; return its per-page figures."""
+    # Both revisions share the object cache, and their keys alike: start each run empty.
+    site.object_cache_flush(services)
     output = scratch / f"{name}.json"
     data = ["--people", str(args.people), "--tags", str(args.tags), "--posts", str(args.posts)]
     command = [sys.executable, str(ROOT / "bench" / "pages.py"), *data]
@@ -124,7 +126,9 @@ def main() -> None:
             rounds: dict[str, list[dict]] = {name: [] for name in names}
             for number in range(args.rounds):
                 for name in names if number % 2 == 0 else reversed(names):
-                    rounds[name].append(measure(name, trees[name], envs[name], args, scratch))
+                    rounds[name].append(
+                        measure(services, name, trees[name], envs[name], args, scratch)
+                    )
         finally:
             for tree in added:
                 git("worktree", "remove", "--force", str(tree))
