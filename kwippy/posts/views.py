@@ -431,7 +431,11 @@ def _own_tag(request) -> tuple[str, int]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def tag_manage(request):
-    """Rename, merge or delete one of your tags (?tag=…): the forms, a confirmation, the change."""
+    """Rename, merge or delete one of your tags (?tag=…): the forms, a confirmation, the change.
+
+    Without a tag it sends the person to their all-tags page, where each tag offers this page."""
+    if "tag" not in request.GET:
+        return redirect("profile_tags", username=request.user.username)
     tag, count = _own_tag(request)
     chosen = request.POST.get("do")
     rename = TagRenameForm(request.POST if chosen == "rename" else None, initial={"new": tag})

@@ -137,6 +137,12 @@ def test_the_all_tags_page_offers_management_to_its_owner_only(client, alice, bo
     assert 'href="/settings/tags/?tag=js"' in client.get("/u/alice/tags/").text
 
 
+def test_tag_management_without_a_tag_leads_to_ones_all_tags_page(client, alice, tagged):
+    client.force_login(alice)
+    assert client.get("/settings/tags/").url == "/u/alice/tags/"
+    assert client.get("/settings/tags/", {"tag": "no-such-tag"}).status_code == 404
+
+
 def test_renaming_asks_first_with_the_count_then_renames(client, alice, tagged):
     client.force_login(alice)
     page = client.get("/settings/tags/", {"tag": "web"}).text
