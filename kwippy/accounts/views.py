@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from kwippy.accounts import services
 from kwippy.accounts.forms import ProfileForm
 from kwippy.accounts.models import User
 from kwippy.accounts.selectors import person_get
+from kwippy.core.methods import post_only
 
 
 def _person(username: str) -> User:
@@ -20,8 +21,19 @@ def _person(username: str) -> User:
     return person
 
 
+def _offer_for_person(verb: str):
+    # The 405 page's button names the person, when there is one to act on.
+    def offer(request, username: str) -> str | None:
+        person = person_get(username=username)
+        if person is None or person.pk == request.user.pk:
+            return None
+        return f"{verb} {person.shown_name}"
+
+    return offer
+
+
 @login_required
-@require_POST
+@post_only(_offer_for_person("Follow"))
 def follow(request, username: str):
     """Follow a person."""
     followee = _person(username)
@@ -35,7 +47,7 @@ def follow(request, username: str):
 
 
 @login_required
-@require_POST
+@post_only(_offer_for_person("Stop following"))
 def unfollow(request, username: str):
     """Stop following a person."""
     followee = _person(username)

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from kwippy.accounts.models import User
 from kwippy.accounts.selectors import (
@@ -18,6 +18,7 @@ from kwippy.accounts.selectors import (
     users_followed_by,
     users_following,
 )
+from kwippy.core.methods import post_only
 from kwippy.core.responses import bad_request, safe_next
 from kwippy.posts import access, selectors, services, timeline
 from kwippy.posts.forms import (
@@ -256,8 +257,20 @@ def post_edit(request, post_id: int):
     return render(request, "posts/edit.html", context, status=status)
 
 
+def _offer_to_owner(label: str):
+    # The 405 page's button, for the bookmark's owner only: anyone else could not press it.
+    def offer(request, post_id: int) -> str | None:
+        try:
+            access.post_for_write(user=request.user, post_id=post_id)
+        except Http404:
+            return None
+        return label
+
+    return offer
+
+
 @login_required
-@require_POST
+@post_only(_offer_to_owner("Delete this bookmark"))
 def post_delete(request, post_id: int):
     """Delete one of your bookmarks."""
     post = access.post_for_write(user=request.user, post_id=post_id)
@@ -267,7 +280,7 @@ def post_delete(request, post_id: int):
 
 
 @login_required
-@require_POST
+@post_only(_offer_to_owner("Mark read"))
 def post_mark_read(request, post_id: int):
     """Take one of your bookmarks off your reading list, and go back to the list it was on."""
     post = access.post_for_write(user=request.user, post_id=post_id)
@@ -277,7 +290,7 @@ def post_mark_read(request, post_id: int):
 
 
 @login_required
-@require_POST
+@post_only()
 def posts_bulk(request):
     """Change the bookmarks ticked on your own list at once, after a confirmation."""
     mine = selectors.posts_of_user(owner=request.user, viewer=request.user)
