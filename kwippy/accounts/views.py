@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from kwippy.accounts import services
@@ -12,6 +13,7 @@ from kwippy.accounts.forms import ProfileForm
 from kwippy.accounts.models import User
 from kwippy.accounts.selectors import person_get
 from kwippy.core.methods import post_only
+from kwippy.core.responses import safe_next
 
 
 def _person(username: str) -> User:
@@ -35,7 +37,7 @@ def _offer_for_person(verb: str):
 @login_required
 @post_only(_offer_for_person("Follow"))
 def follow(request, username: str):
-    """Follow a person."""
+    """Follow a person, and go back to where the button was (their page unless told)."""
     followee = _person(username)
     try:
         services.follow_create(follower=request.user, followee=followee)
@@ -43,7 +45,7 @@ def follow(request, username: str):
         messages.error(request, str(error))
     else:
         messages.success(request, f"You now follow {followee.shown_name}.")
-    return redirect("profile", username=followee.username)
+    return redirect(safe_next(request, reverse("profile", args=[followee.username])))
 
 
 @login_required
