@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models.functions import Lower
+from django.forms import HiddenInput
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -204,17 +205,41 @@ def post_add(request):
     existing = None
     if initial["url"]:
         existing = selectors.post_get_by_url(user=request.user, url=initial["url"])
+    if popup and existing:
+        return _popup_edit_page(
+            request, form=PostEditForm(initial=_edit_initial(existing)), post=existing
+        )
     form = PostAddForm(initial=initial)
     context = {"form": form, "popup": popup, "existing": existing}
     context["tag_suggestions"] = _suggestions(request, initial["url"])
     return render(request, template, context)
 
 
+def _edit_initial(post) -> dict:
+    return {
+        "url": post.link.url,
+        "title": post.title,
+        "description": post.description,
+        "tags": " ".join(post.tags),
+        "is_private": post.is_private,
+        "to_read": post.to_read,
+    }
+
+
+def _popup_edit_page(request, *, form: PostEditForm, post, status: int = 200):
+    # The bookmarklet on a page saved already: that bookmark's values to change, its address kept.
+    form.fields["url"].widget = HiddenInput()
+    context = {"form": form, "post": post, "popup": True}
+    context["tag_suggestions"] = _suggestions(request, post.link.url)
+    return render(request, "posts/add_popup.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_edit(request, post_id: int):
-    """Change one of your bookmarks."""
+    """Change one of your bookmarks; with ?popup=1, in the bookmarklet's pop-up."""
     post = access.post_for_write(user=request.user, post_id=post_id)
+    popup = request.GET.get("popup") == "1"
     fallback = reverse("profile", kwargs={"username": request.user.username})
     if request.method == "POST":
         form = PostEditForm(request.POST)
@@ -237,21 +262,16 @@ def post_edit(request, post_id: int):
                 context["existing"] = exists.post
                 context["tag_suggestions"] = _suggestions(request, post.link.url)
                 return render(request, "posts/edit.html", context, status=422)
+            if popup:
+                return render(request, "posts/saved_popup.html", {"post": post, "updated": True})
             messages.success(request, "Bookmark updated.")
             return redirect(safe_next(request, fallback))
         status = 422
     else:
-        form = PostEditForm(
-            initial={
-                "url": post.link.url,
-                "title": post.title,
-                "description": post.description,
-                "tags": " ".join(post.tags),
-                "is_private": post.is_private,
-                "to_read": post.to_read,
-            }
-        )
+        form = PostEditForm(initial=_edit_initial(post))
         status = 200
+    if popup:
+        return _popup_edit_page(request, form=form, post=post, status=status)
     context = {"form": form, "post": post, "next": safe_next(request, "")}
     context["tag_suggestions"] = _suggestions(request, post.link.url)
     return render(request, "posts/edit.html", context, status=status)
