@@ -66,14 +66,14 @@ def network_list_html(*, request, user: User, cursor: str | None, size: int) -> 
     html = cache.get(key) if cacheable else None
     if not isinstance(html, str):
         page = posts_network_page(user=user, cursor=cursor, size=size)
-        if page.items or cursor:
-            html = render_to_string(
-                "posts/_list.html", {"page": page, "empty_text": EMPTY_TEXT}, request=request
-            )
-        else:
-            # Nothing saved or followed yet (a newcomer): the ways in, and people to follow.
+        if not page.items and cursor is None:
+            # Nothing saved or followed yet (a newcomer): the ways in, and people to follow. Never
+            # cached: its Follow buttons carry this browser's CSRF token, not another device's.
             context = {"suggestions": users_to_follow(user=user)}
-            html = render_to_string("posts/_welcome.html", context, request=request)
+            return render_to_string("posts/_welcome.html", context, request=request)
+        html = render_to_string(
+            "posts/_list.html", {"page": page, "empty_text": EMPTY_TEXT}, request=request
+        )
         if cacheable:
             cache.set(key, str(html), TIMELINE_CACHE_SECONDS)
         return html

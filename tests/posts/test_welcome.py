@@ -93,3 +93,23 @@ def test_following_a_suggestion_returns_home_where_their_bookmarks_now_show(clie
     page = client.get("/").text
     assert "carol&#x27;s find" in page
     assert "Start your bookmarks" not in page
+
+
+def test_the_welcome_follow_buttons_work_from_each_browser_of_the_person(others, committed):  # noqa: F811
+    newcomer = make_user("newcomer")
+    idle = make_user("idle")
+    with committed():
+        # Following someone who saved nothing: the timeline has stamps, so could be cached.
+        follow_create(follower=newcomer, followee=idle)
+    for _ in range(2):
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(newcomer)
+        page = browser.get("/").text
+        form = re.search(
+            r'action="(/u/carol/follow/)">\s*<input type="hidden" name="csrfmiddlewaretoken" '
+            r'value="([^"]+)"',
+            page,
+        )
+        answer = browser.post(form[1], {"csrfmiddlewaretoken": form[2], "next": "/"})
+        assert answer.status_code == 302
+        Follow.objects.filter(follower=newcomer, followee=others["carol"]).delete()
