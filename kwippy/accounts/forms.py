@@ -26,7 +26,19 @@ class FoldedUsernameUniqueMixin:
         return username
 
 
-class SignupForm(FoldedUsernameUniqueMixin, UserCreationForm):
+class PasswordFaultsUnderPasswordMixin:
+    """Say what is wrong with a new password under that password, not under its confirmation.
+
+    Django checks the password validators ("This password is too common") against the second
+    field; they judge what was typed in the first. A mismatch stays under the confirmation.
+    """
+
+    def validate_password_for_user(self, user, password_field_name="password2"):
+        first = password_field_name.removesuffix("2") + "1"
+        super().validate_password_for_user(user, password_field_name=first)
+
+
+class SignupForm(FoldedUsernameUniqueMixin, PasswordFaultsUnderPasswordMixin, UserCreationForm):
     """Username, e-mail and the password twice; usernames and e-mails are unique, folded."""
 
     email = forms.EmailField(help_text="For resetting your password. You can also sign in with it.")

@@ -5,12 +5,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from kwippy.accounts import services
 from kwippy.accounts.forms import ProfileForm
 from kwippy.accounts.models import User
 from kwippy.accounts.selectors import person_get
+from kwippy.core.methods import post_only
+from kwippy.core.responses import safe_next
 
 
 def _person(username: str) -> User:
@@ -20,10 +23,21 @@ def _person(username: str) -> User:
     return person
 
 
+def _offer_for_person(verb: str):
+    # The 405 page's button names the person, when there is one to act on.
+    def offer(request, username: str) -> str | None:
+        person = person_get(username=username)
+        if person is None or person.pk == request.user.pk:
+            return None
+        return f"{verb} {person.shown_name}"
+
+    return offer
+
+
 @login_required
-@require_POST
+@post_only(_offer_for_person("Follow"))
 def follow(request, username: str):
-    """Follow a person."""
+    """Follow a person, and go back to where the button was (their page unless told)."""
     followee = _person(username)
     try:
         services.follow_create(follower=request.user, followee=followee)
@@ -31,11 +45,11 @@ def follow(request, username: str):
         messages.error(request, str(error))
     else:
         messages.success(request, f"You now follow {followee.shown_name}.")
-    return redirect("profile", username=followee.username)
+    return redirect(safe_next(request, reverse("profile", args=[followee.username])))
 
 
 @login_required
-@require_POST
+@post_only(_offer_for_person("Stop following"))
 def unfollow(request, username: str):
     """Stop following a person."""
     followee = _person(username)

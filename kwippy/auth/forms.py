@@ -6,6 +6,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.views.decorators.debug import sensitive_variables
 
+from kwippy.accounts.forms import PasswordFaultsUnderPasswordMixin
 from kwippy.accounts.selectors import users_with_email
 from kwippy.auth.models import AppPassword
 from kwippy.auth.selectors import MAX_IDENTIFIER_LENGTH
@@ -50,7 +51,7 @@ class AdminLoginForm(ThrottledAuthenticationMixin, AdminAuthenticationForm):
     """
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
+class PasswordChangeForm(PasswordFaultsUnderPasswordMixin, auth_forms.PasswordChangeForm):
     """Change the password, after checking the old one through the sign-in throttle."""
 
     revoke_app_passwords = forms.BooleanField(
@@ -78,7 +79,7 @@ class AppPasswordForm(forms.Form):
     )
 
 
-class SetPasswordForm(auth_forms.SetPasswordForm):
+class SetPasswordForm(PasswordFaultsUnderPasswordMixin, auth_forms.SetPasswordForm):
     """Choose a new password from a reset link, and whether to revoke every app password."""
 
     revoke_app_passwords = forms.BooleanField(

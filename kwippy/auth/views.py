@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django.views.generic.edit import FormView
 
 from kwippy.accounts.forms import SignupForm
@@ -20,6 +20,7 @@ from kwippy.auth import selectors, services
 from kwippy.auth.forms import AppPasswordForm, LoginForm, PasswordChangeForm, SetPasswordForm
 from kwippy.auth.services import app_password_revoke_all
 from kwippy.auth.throttle import Throttled
+from kwippy.core.methods import post_only
 from kwippy.core.responses import safe_next
 from kwippy.sessions.index import session_after_password_change
 
@@ -80,7 +81,7 @@ def app_passwords(request):
 
 
 @login_required
-@require_POST
+@post_only(lambda request, app_password_id: "Revoke this app password")
 def app_password_revoke(request, app_password_id: int):
     """Revoke one of the person's app passwords: it is refused from the next request on."""
     revoked = services.app_password_revoke(user=request.user, app_password_id=app_password_id)
@@ -158,3 +159,9 @@ def _revoke_app_passwords_if_asked(request, form) -> None:
             messages.success(
                 request, f"Revoked {revoked} app password{pluralize(revoked)}. They no longer work."
             )
+
+
+# Django's LogoutView answers only POST; a signed-in person who opens its address gets the button.
+logout = post_only(lambda request: "Sign out" if request.user.is_authenticated else None)(
+    auth_views.LogoutView.as_view()
+)

@@ -31,7 +31,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from kwippy.accounts.changes import last_change_user
-from kwippy.accounts.models import Follow, User
+from kwippy.accounts.models import ChangeStamp, Follow, User
 from kwippy.posts.models import Link, Post, UserTag, url_hash
 from kwippy.posts.normalize import InvalidURL, normalize_url
 from kwippy.posts.pagination import Page, parse_recent_cursor, popular_cursor, recent_cursor
@@ -453,6 +453,36 @@ def follow_exists(*, follower: User | None, followee: User) -> bool:
     if _signed_in(follower) is None:
         return False
     return Follow.objects.filter(follower=follower, followee=followee).exists()
+
+
+# Whom a newcomer is offered to follow: a few of the people who saved public bookmarks lately.
+SUGGESTED_PEOPLE = 5
+# How many of the most recently active people are weighed: the read stays one bounded query.
+SUGGESTION_POOL = 50
+
+
+def users_to_follow(*, user: User) -> list[User]:
+    """Return a few people `user` might follow, each with `follower_total`.
+
+    Of the people whose public bookmarks changed most recently (read backwards along the change
+    stamps' index, SUGGESTION_POOL of them), those with a public bookmark, the most followed first:
+    active and liked. Never `user`, nor anyone they follow already.
+    """
+    lately = (
+        ChangeStamp.objects.filter(public_posts__isnull=False)
+        .exclude(user=user)
+        .exclude(user__follower_set__follower=user)
+        .order_by("-public_posts")
+        .values("user_id")[:SUGGESTION_POOL]
+    )
+    public = Post.objects.filter(user=OuterRef("pk"), is_private=False)
+    people = (
+        User.objects.filter(pk__in=lately, is_active=True)
+        .filter(Exists(public))
+        .annotate(follower_total=Count("follower_set"))
+        .order_by("-follower_total", "username")
+    )
+    return list(people[:SUGGESTED_PEOPLE])
 
 
 def posts_last_change(*, user: User) -> datetime | None:

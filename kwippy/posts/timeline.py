@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from kwippy.accounts.changes import timeline_stamps
 from kwippy.accounts.models import User
 from kwippy.posts.ages import age_at
-from kwippy.posts.selectors import posts_network_page
+from kwippy.posts.selectors import posts_network_page, users_to_follow
 
 TIMELINE_CACHE_SECONDS = 120
 EMPTY_TEXT = "Nothing saved yet. Add a bookmark, or follow someone."
@@ -66,6 +66,11 @@ def network_list_html(*, request, user: User, cursor: str | None, size: int) -> 
     html = cache.get(key) if cacheable else None
     if not isinstance(html, str):
         page = posts_network_page(user=user, cursor=cursor, size=size)
+        if not page.items and cursor is None:
+            # Nothing saved or followed yet (a newcomer): the ways in, and people to follow. Never
+            # cached: its Follow buttons carry this browser's CSRF token, not another device's.
+            context = {"suggestions": users_to_follow(user=user)}
+            return render_to_string("posts/_welcome.html", context, request=request)
         html = render_to_string(
             "posts/_list.html", {"page": page, "empty_text": EMPTY_TEXT}, request=request
         )

@@ -5,11 +5,12 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models.functions import Lower
+from django.forms import HiddenInput
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from kwippy.accounts.models import User
 from kwippy.accounts.selectors import (
@@ -18,6 +19,7 @@ from kwippy.accounts.selectors import (
     users_followed_by,
     users_following,
 )
+from kwippy.core.methods import post_only
 from kwippy.core.responses import bad_request, safe_next
 from kwippy.posts import access, selectors, services, timeline
 from kwippy.posts.forms import (
@@ -203,17 +205,41 @@ def post_add(request):
     existing = None
     if initial["url"]:
         existing = selectors.post_get_by_url(user=request.user, url=initial["url"])
+    if popup and existing:
+        return _popup_edit_page(
+            request, form=PostEditForm(initial=_edit_initial(existing)), post=existing
+        )
     form = PostAddForm(initial=initial)
     context = {"form": form, "popup": popup, "existing": existing}
     context["tag_suggestions"] = _suggestions(request, initial["url"])
     return render(request, template, context)
 
 
+def _edit_initial(post) -> dict:
+    return {
+        "url": post.link.url,
+        "title": post.title,
+        "description": post.description,
+        "tags": " ".join(post.tags),
+        "is_private": post.is_private,
+        "to_read": post.to_read,
+    }
+
+
+def _popup_edit_page(request, *, form: PostEditForm, post, status: int = 200):
+    # The bookmarklet on a page saved already: that bookmark's values to change, its address kept.
+    form.fields["url"].widget = HiddenInput()
+    context = {"form": form, "post": post, "popup": True}
+    context["tag_suggestions"] = _suggestions(request, post.link.url)
+    return render(request, "posts/add_popup.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_edit(request, post_id: int):
-    """Change one of your bookmarks."""
+    """Change one of your bookmarks; with ?popup=1, in the bookmarklet's pop-up."""
     post = access.post_for_write(user=request.user, post_id=post_id)
+    popup = request.GET.get("popup") == "1"
     fallback = reverse("profile", kwargs={"username": request.user.username})
     if request.method == "POST":
         form = PostEditForm(request.POST)
@@ -236,28 +262,35 @@ def post_edit(request, post_id: int):
                 context["existing"] = exists.post
                 context["tag_suggestions"] = _suggestions(request, post.link.url)
                 return render(request, "posts/edit.html", context, status=422)
+            if popup:
+                return render(request, "posts/saved_popup.html", {"post": post, "updated": True})
             messages.success(request, "Bookmark updated.")
             return redirect(safe_next(request, fallback))
         status = 422
     else:
-        form = PostEditForm(
-            initial={
-                "url": post.link.url,
-                "title": post.title,
-                "description": post.description,
-                "tags": " ".join(post.tags),
-                "is_private": post.is_private,
-                "to_read": post.to_read,
-            }
-        )
+        form = PostEditForm(initial=_edit_initial(post))
         status = 200
+    if popup:
+        return _popup_edit_page(request, form=form, post=post, status=status)
     context = {"form": form, "post": post, "next": safe_next(request, "")}
     context["tag_suggestions"] = _suggestions(request, post.link.url)
     return render(request, "posts/edit.html", context, status=status)
 
 
+def _offer_to_owner(label: str):
+    # The 405 page's button, for the bookmark's owner only: anyone else could not press it.
+    def offer(request, post_id: int) -> str | None:
+        try:
+            access.post_for_write(user=request.user, post_id=post_id)
+        except Http404:
+            return None
+        return label
+
+    return offer
+
+
 @login_required
-@require_POST
+@post_only(_offer_to_owner("Delete this bookmark"))
 def post_delete(request, post_id: int):
     """Delete one of your bookmarks."""
     post = access.post_for_write(user=request.user, post_id=post_id)
@@ -267,7 +300,7 @@ def post_delete(request, post_id: int):
 
 
 @login_required
-@require_POST
+@post_only(_offer_to_owner("Mark read"))
 def post_mark_read(request, post_id: int):
     """Take one of your bookmarks off your reading list, and go back to the list it was on."""
     post = access.post_for_write(user=request.user, post_id=post_id)
@@ -277,7 +310,7 @@ def post_mark_read(request, post_id: int):
 
 
 @login_required
-@require_POST
+@post_only()
 def posts_bulk(request):
     """Change the bookmarks ticked on your own list at once, after a confirmation."""
     mine = selectors.posts_of_user(owner=request.user, viewer=request.user)

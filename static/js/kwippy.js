@@ -3,7 +3,10 @@
   "use strict";
 
   // The bookmarklet's pop-up closes itself once the bookmark is saved, returning to the page.
-  if (document.body && document.body.hasAttribute("data-close-window") && window.opener) {
+  // Whatever window.opener says: our Cross-Origin-Opener-Policy (same-origin) moves a pop-up
+  // opened from another site into a browsing context group of its own, where opener is null,
+  // yet a window a script opened may still close itself.
+  if (document.body && document.body.hasAttribute("data-close-window")) {
     window.setTimeout(function () { window.close(); }, 900);
   }
 

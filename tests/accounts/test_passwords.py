@@ -98,3 +98,13 @@ def test_a_password_change_may_revoke_every_app_password_unticked_by_default(
     assert response.status_code == 302
     assert not AppPassword.objects.filter(user=alice).exists()
     assert "Revoked 2 app passwords" in client.get("/accounts/password/change/done/").text
+
+
+def test_a_password_change_says_what_is_wrong_with_the_new_password_under_it(client, alice):
+    client.force_login(alice)
+    data = {"old_password": PASSWORD, "new_password1": "password", "new_password2": "password"}
+    response = client.post("/accounts/password/change/", data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert list(errors) == ["new_password1"]
+    assert "This password is too common." in errors["new_password1"]

@@ -82,21 +82,46 @@ def test_signup_creates_the_account_and_signs_in(client, db):
 
 
 @pytest.mark.parametrize(
-    ("changes", "message"),
+    ("changes", "field", "message"),
     [
-        ({"username": "ALICE"}, "A user with that username already exists."),
-        ({"email": "ALICE@example.com"}, "An account with that e-mail address exists already."),
-        ({"password2": "something else entirely"}, "The two password fields didn"),
-        ({"password1": "short", "password2": "short"}, "This password is too short."),
-        ({"email": "not-an-email"}, "Enter a valid email address."),
-        ({"username": "has space"}, "Enter a valid username."),
+        ({"username": "ALICE"}, "username", "A user with that username already exists."),
+        (
+            {"email": "ALICE@example.com"},
+            "email",
+            "An account with that e-mail address exists already.",
+        ),
+        ({"password2": "something else entirely"}, "password2", "The two password fields didn"),
+        ({"password1": "short", "password2": "short"}, "password1", "This password is too short."),
+        ({"password1": "password", "password2": "password"}, "password1", "too common"),
+        ({"password1": "dora", "password2": "dora"}, "password1", "too similar to the username"),
+        ({"email": "not-an-email"}, "email", "Enter a valid email address."),
+        ({"username": "has space"}, "username", "Enter a valid username."),
     ],
 )
-def test_signup_explains_what_is_wrong(client, alice, changes, message):
+def test_signup_explains_what_is_wrong_under_the_field_concerned(
+    client, alice, changes, field, message
+):
     response = _signup(client, **changes)
     assert response.status_code == 422
-    assert message in response.text
+    errors = response.context["form"].errors
+    assert list(errors) == [field]
+    assert message in " ".join(errors[field])
+    # On the page, under that field's input: the field's block holds the error.
+    block = re.search(
+        rf'<div class="field has-error">\s*<label for="id_{field}">.*?</div>\s*</div>',
+        response.text,
+        re.S,
+    )
+    assert block
+    assert message in block[0].replace("&#x27;", "'")
     assert not User.objects.filter(username="dora").exists()
+
+
+def test_signup_says_the_password_fields_are_emptied_after_an_error(client, alice):
+    response = _signup(client, username="ALICE")
+    assert 'name="password1"' in response.text
+    assert PASSWORD not in response.text
+    assert "type your password again" in response.text
 
 
 def test_signup_follows_only_a_local_next(client, db):

@@ -42,7 +42,9 @@ def test_a_wrong_password_re_renders_the_form_with_an_error(live_server, alice):
     sessions = stored_items("sessions")
     reply = post_login_form(live_server.url, "alice", "wrong")
     assert reply.status == 422
-    assert "do not match an account" in reply.body
+    # Boxed above the fields, as every form's errors about the form as a whole.
+    assert '<div class="form-errors" role="alert">' in reply.body
+    assert "do not match an account" in reply.body.split('class="form-errors"')[1]
     assert 'value="alice"' in reply.body
     assert _session_cookie(reply) is None
     assert stored_items("sessions") == sessions
@@ -98,3 +100,14 @@ def test_next_never_leads_off_the_site(live_server, alice, next_url):
 def test_the_login_page_keeps_next_in_the_form(live_server, db):
     reply = fetch(live_server.url + "/accounts/login/?next=/settings/app-passwords/")
     assert 'name="next" value="/settings/app-passwords/"' in reply.body
+
+
+def test_the_page_leads_to_a_password_reset_and_to_a_new_account_keeping_next(live_server, db):
+    reply = fetch(live_server.url + "/accounts/login/?next=/settings/app-passwords/")
+    assert '<a href="/accounts/password/reset/">Forgot your password?</a>' in reply.body
+    assert (
+        '<a href="/accounts/signup/?next=%2Fsettings%2Fapp-passwords%2F">Create an account</a>'
+        in reply.body
+    )
+    plain = fetch(live_server.url + "/accounts/login/")
+    assert '<a href="/accounts/signup/">Create an account</a>' in plain.body

@@ -130,6 +130,63 @@ def test_saving_from_the_popup_shows_a_page_that_closes_itself(client, alice):
     assert post.tags == ["news", "python"]
 
 
+def test_the_popup_on_a_page_saved_already_shows_that_bookmark_to_change(client, alice):
+    saved = _save(
+        alice, "https://x.example/a", "Kept <title>", description="My note", tags="one two"
+    )
+    client.force_login(alice)
+    # Another spelling of the same address, and the page's own title and selection.
+    page = client.get(
+        "/add/",
+        {"url": "HTTPS://X.example/a", "title": "Page title", "description": "new", "popup": "1"},
+    ).text
+    assert "<h1>Saved already</h1>" in page
+    assert f'action="/p/{saved.pk}/edit/?popup=1"' in page
+    assert 'value="Kept &lt;title&gt;"' in page
+    assert "My note</textarea>" in page
+    assert 'value="one two"' in page
+    assert 'type="hidden" name="url" value="https://x.example/a"' in page
+    assert "Page title" not in page
+
+
+def test_saving_changes_in_the_popup_updates_the_bookmark_and_closes(client, alice):
+    saved = _save(alice, "https://x.example/a", "Kept", tags="one")
+    client.force_login(alice)
+    response = client.post(
+        f"/p/{saved.pk}/edit/?popup=1",
+        {"url": "https://x.example/a", "title": "Kept", "tags": "one three", "is_private": "on"},
+    )
+    assert response.status_code == 200
+    assert "data-close-window" in response.text
+    assert "<h1>Changes saved</h1>" in response.text
+    post = Post.objects.get()
+    assert post.tags == ["one", "three"]
+    assert post.is_private
+
+
+def test_a_mistake_in_the_popup_edit_stays_in_the_popup(client, alice):
+    saved = _save(alice, "https://x.example/a", "Kept")
+    client.force_login(alice)
+    response = client.post(
+        f"/p/{saved.pk}/edit/?popup=1", {"url": "https://x.example/a", "tags": "x" * 300}
+    )
+    assert response.status_code == 422
+    assert 'class="site-header"' not in response.text
+    assert "<h1>Saved already</h1>" in response.text
+
+
+def test_the_popup_keeps_the_cross_origin_opener_policy_of_every_page(client, alice):
+    saved = _save(alice, "https://x.example/a", "Kept")
+    client.force_login(alice)
+    responses = [
+        client.get("/add/", {"url": "https://y.example/", "popup": "1"}),
+        client.get("/add/", {"url": "https://x.example/a", "popup": "1"}),
+        client.post("/add/?popup=1", {"url": "https://y.example/", "popup": "1"}),
+        client.post(f"/p/{saved.pk}/edit/?popup=1", {"title": "Kept"}),
+    ]
+    assert [response["Cross-Origin-Opener-Policy"] for response in responses] == ["same-origin"] * 4
+
+
 def test_saving_from_the_full_page_goes_to_your_profile(client, alice):
     client.force_login(alice)
     response = client.post("/add/", {"url": "https://x.example/", "title": ""})
