@@ -107,6 +107,8 @@ VISITOR_PAGES = [
     ("password-reset", "/accounts/password/reset/"),
     ("not-found", "/u/nobody-of-that-name/"),
 ]
+# Pages answered with another status than 200.
+STATUS = {"visitor-not-found": 404, "sign-out-by-link": 405, "delete-by-link": 405}
 MEMBER_PAGES = [
     ("network", "/"),
     ("own-profile", "/u/alice/"),
@@ -125,6 +127,8 @@ MEMBER_PAGES = [
     ("import-finished", "/import/{import}/"),
     ("import-running", "/import/{running}/"),
     ("password-change", "/accounts/password/change/"),
+    ("delete-by-link", "/p/{post}/delete/"),
+    ("sign-out-by-link", "/accounts/logout/"),
 ]
 
 
@@ -134,7 +138,7 @@ def check(page: Page, name: str, path: str | None, width: int, scheme: str) -> l
     problems = []
     if path is not None:
         status = page.goto(path).status
-        if status != (404 if name.endswith("not-found") else 200):
+        if status != STATUS.get(name, 200):
             problems.append(f"{name} ({path}): answered {status}")
     page.screenshot(path=str(ARTIFACTS / "pages" / f"{name}-{width}-{scheme}.png"), full_page=True)
     problems += [f"{name} ({path}): {violation}" for violation in axe_violations(page)]
