@@ -212,7 +212,7 @@ def post_add(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_edit(request, post_id: int):
-    """Change one of your bookmarks."""
+    """Change one of your bookmarks, and go back to the list it was on (`next`, a local path)."""
     post = access.post_for_write(user=request.user, post_id=post_id)
     fallback = reverse("profile", kwargs={"username": request.user.username})
     if request.method == "POST":
@@ -259,11 +259,11 @@ def post_edit(request, post_id: int):
 @login_required
 @require_POST
 def post_delete(request, post_id: int):
-    """Delete one of your bookmarks."""
+    """Delete one of your bookmarks, and go back to the list it was on."""
     post = access.post_for_write(user=request.user, post_id=post_id)
     services.post_delete(post=post)
     messages.success(request, "Bookmark deleted.")
-    return redirect("profile", username=request.user.username)
+    return redirect(safe_next(request, reverse("profile", args=[request.user.username])))
 
 
 @login_required

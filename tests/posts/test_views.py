@@ -193,10 +193,66 @@ def test_edit_goes_back_to_a_local_next_only(client, alice):
     data = {"title": "t", "tags": ""}
     local = client.post(f"/p/{post.pk}/edit/?next=/t/x/", data)
     assert local["Location"] == "/t/x/"
-    evil = client.post(f"/p/{post.pk}/edit/", {**data, "next": "https://evil.example/"})
-    assert evil["Location"] == "/u/alice/"
-    sneaky = client.post(f"/p/{post.pk}/edit/", {**data, "next": "//evil.example/"})
-    assert sneaky["Location"] == "/u/alice/"
+    back = "/u/alice/t/x/?sort=title&filter=private&before=eyJ0IjoiYSJ9"
+    assert client.post(f"/p/{post.pk}/edit/", {**data, "next": back})["Location"] == back
+
+
+HOSTILE_NEXTS = [
+    "https://evil.example/",
+    "//evil.example/",
+    "///evil.example/",
+    "/\\evil.example/",
+    "\\\\evil.example/",
+    "/\t/evil.example/",
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "data:text/html,hi",
+    "http://testserver/u/alice/",
+    " /u/alice/",
+    "/u/alice/\r\nSet-Cookie: x=1",
+    "evil.example",
+    "",
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_NEXTS)
+def test_edit_and_delete_refuse_any_next_but_a_local_path(client, alice, hostile):
+    post = _save(alice, "https://x.example/")
+    client.force_login(alice)
+    edited = client.post(f"/p/{post.pk}/edit/", {"title": "t", "tags": "", "next": hostile})
+    assert edited["Location"] == "/u/alice/"
+    page = client.get(f"/p/{post.pk}/edit/", {"next": hostile}).text
+    assert 'name="next"' not in page
+    assert 'href="/u/alice/">Cancel</a>' in page
+    deleted = client.post(f"/p/{post.pk}/delete/", {"next": hostile})
+    assert deleted["Location"] == "/u/alice/"
+
+
+def test_a_lists_edit_links_carry_the_page_the_person_is_on(client, alice):
+    for n in range(3):
+        _save(alice, f"https://{n}.example/", f"Page {n}", tags="x", to_read=True)
+    client.force_login(alice)
+    page = client.get("/u/alice/t/x/?sort=title&filter=toread").text
+    assert page.count("?next=/u/alice/t/x/%3Fsort%3Dtitle%26filter%3Dtoread") == 3
+    assert "?next=/%3Fsort%3Doldest" in client.get("/?sort=oldest").text
+
+
+def test_the_edit_page_keeps_where_to_go_back_through_an_error_cancel_and_delete(client, alice):
+    post = _save(alice, "https://x.example/")
+    _save(alice, "https://taken.example/")
+    client.force_login(alice)
+    back = "/u/alice/?before=eyJ0IjoiYSJ9"
+    page = client.get(f"/p/{post.pk}/edit/", {"next": back}).text
+    assert f'<a href="{back}">Cancel</a>' in page
+    assert page.count(f'name="next" value="{back}"') == 2  # the edit form and the delete form
+    taken = client.post(
+        f"/p/{post.pk}/edit/",
+        {"url": "https://taken.example/", "title": "t", "tags": "", "next": back},
+    )
+    assert taken.status_code == 422
+    assert f'name="next" value="{back}"' in taken.text
+    deleted = client.post(f"/p/{post.pk}/delete/", {"next": back})
+    assert deleted["Location"] == back
 
 
 def test_delete_needs_post_and_removes_the_counts(client, alice):
