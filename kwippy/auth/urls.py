@@ -13,7 +13,7 @@ urlpatterns = [
         name="app_password_revoke",
     ),
     path("accounts/signup/", views.signup, name="signup"),
-    path("accounts/logout/", django_auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", views.Logout.as_view(), name="logout"),
     path(
         "accounts/password/change/",
         views.PasswordChange.as_view(),

@@ -7,12 +7,12 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django.views.generic.edit import FormView
 
 from kwippy.accounts.forms import SignupForm
@@ -79,10 +79,21 @@ def app_passwords(request):
     return _app_passwords_page(request, form=form, status=422)
 
 
+@never_cache
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def app_password_revoke(request, app_password_id: int):
-    """Revoke one of the person's app passwords: it is refused from the next request on."""
+    """Ask whether to revoke one of the person's app passwords; on POST, revoke it.
+
+    A revoked password is refused from the next request on, so the question comes first.
+    """
+    if request.method == "GET":
+        app_password = selectors.app_password_get(
+            user=request.user, app_password_id=app_password_id
+        )
+        if app_password is None:
+            raise Http404("No such app password.")
+        return render(request, "auth/app_password_revoke.html", {"app_password": app_password})
     revoked = services.app_password_revoke(user=request.user, app_password_id=app_password_id)
     if revoked is None:
         messages.error(request, "That app password does not exist (any more).")
@@ -111,6 +122,19 @@ def signup(request):
     return render(request, "auth/signup.html", {"form": form, "next": next_url}, status=status)
 
 
+class Logout(auth_views.LogoutView):
+    """Sign out, and say so on the page that follows.
+
+    The message outlives the session's flush: messages travel in their own cookie (Django's
+    default storage), and only one too large for it would land in the new, empty session.
+    """
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "You're signed out.")
+        return response
+
+
 class PasswordChange(auth_views.PasswordChangeView):
     """Change the password, stay signed in here, and sign out every other session at once.
 
@@ -126,7 +150,11 @@ class PasswordChange(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         form.save()
-        session_after_password_change(request=self.request, user=form.user)
+        ended = session_after_password_change(request=self.request, user=form.user)
+        if ended:
+            messages.success(
+                self.request, f"Signed out your {ended} other session{pluralize(ended)}."
+            )
         _revoke_app_passwords_if_asked(self.request, form)
         # FormView's redirect, skipping Django's own update_session_auth_hash.
         return FormView.form_valid(self, form)
