@@ -256,7 +256,8 @@ def test_signing_out_everywhere_else_asks_first_naming_the_sessions(alice, bob):
     assert 'action="/settings/sessions/sign-out-others/"' not in listing
     page = phone.get("/settings/sessions/sign-out-others/").content.decode()
     assert "Sign out everywhere else?" in page
-    assert "192.0.2.10" in page and "192.0.2.11" in page
+    assert "192.0.2.10" in page
+    assert "192.0.2.11" in page
     assert "198.51.100.7" not in page
     assert "Sign out 2 sessions</button>" in page
     assert len(session_list(user=alice, current_key=key_of(phone))) == 3
