@@ -356,7 +356,7 @@ def _person_page(request, owner: User, tags: list[str], *, reading_list: bool = 
         )
     except BadCursor:
         return bad_request(request, "That page address is not valid.")
-    followers, following = selectors.follow_counts(user=owner)
+    followers, following, is_following = selectors.follow_counts(user=owner, viewer=request.user)
     if tags:
         # On a tag page the sidebar narrows: the tags found with these, within this person.
         cloud = selectors.tags_related(tags=tags, owner=owner, viewer=request.user)
@@ -372,9 +372,10 @@ def _person_page(request, owner: User, tags: list[str], *, reading_list: bool = 
         "sort_first_label": "Newest" if sort == "newest" else "First page",
         "cloud": cloud,
         "cloud_top": max((count for _, count in cloud), default=0),
+        "bookmarks": selectors.posts_count_of_user(owner=owner, viewer=request.user),
         "followers": followers,
         "following": following,
-        "is_following": selectors.follow_exists(follower=request.user, followee=owner),
+        "is_following": is_following,
         "is_owner": is_owner,
         "only": only,
         "filters": OWN_FILTER_LABELS if is_owner else [],

@@ -1,10 +1,15 @@
 """The post pages: lists, the add page (the bookmarklet's target), edit and delete."""
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from kwippy.posts import services
-from kwippy.posts.models import Link, Post, UserTag
+from kwippy.posts.models import Link, Post, UserTag, url_hash
 from kwippy.posts.tagpaths import MAX_TAGS_IN_PATH
 
 
@@ -369,3 +374,64 @@ def test_a_tag_spelled_like_an_escape_has_its_own_page(client, alice):
     page = client.get("/t/%252500/").text
     assert "Escape" in page
     assert "Plain" not in page
+
+
+# How many bookmarks a person has ----------------------------------------------------------------
+
+
+def _bookmarks_shown(page: str) -> str:
+    return re.search(r"<strong>([\d,]+)</strong> bookmarks?", page)[1]
+
+
+def test_a_profile_shows_the_public_count_to_others_and_the_total_to_its_owner(client, alice, bob):
+    for n in range(3):
+        _save(alice, f"https://{n}.example/")
+    _save(alice, "https://secret.example/", is_private=True)
+    assert _bookmarks_shown(client.get("/u/alice/").text) == "3"
+    client.force_login(bob)
+    assert _bookmarks_shown(client.get("/u/alice/").text) == "3"
+    client.force_login(alice)
+    page = client.get("/u/alice/").text
+    assert _bookmarks_shown(page) == "4"
+    assert "private included" in page
+    # Every page of hers shows the same count, whatever the list below it.
+    assert _bookmarks_shown(client.get("/u/alice/t/none/").text) == "4"
+
+
+def _posts_counted(queries) -> int:
+    return sum("COUNT(*)" in q["sql"] and '"posts_post"' in q["sql"] for q in queries)
+
+
+@pytest.mark.django_db(transaction=True)  # the stamps are written once a change commits
+def test_a_persons_count_is_counted_once_per_change_not_on_every_view(client, alice, bob):
+    post = _save(alice, "https://1.example/")
+    _save(alice, "https://2.example/", is_private=True)
+    client.force_login(bob)
+
+    def view(expected: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert _bookmarks_shown(client.get("/u/alice/").text) == expected
+        return _posts_counted(queries)
+
+    assert view("1") == 1
+    assert view("1") == 0
+    # A private change does not move what others see, nor their count.
+    _save(alice, "https://3.example/", is_private=True)
+    assert view("1") == 0
+    services.post_update(post=Post.objects.get(pk=post.pk), is_private=True)
+    assert view("0") == 1
+    _save(alice, "https://4.example/")
+    _save(alice, "https://5.example/")
+    assert view("2") == 1
+    services.post_delete(post=Post.objects.get(link__url="https://4.example/"))
+    assert view("1") == 1
+    client.force_login(alice)
+    assert view("4") == 1
+    assert view("4") == 0
+
+
+def test_a_large_count_is_grouped_in_thousands(client, alice):
+    urls = [f"https://{n}.example/" for n in range(1234)]
+    rows = {url_hash(url): services.PostRow(url=url, title=url) for url in urls}
+    services.posts_bulk_upsert(user=alice, rows=rows, unmarked_private=False, now=timezone.now())
+    assert _bookmarks_shown(client.get("/u/alice/").text) == "1,234"
