@@ -39,7 +39,7 @@ class SignupForm(FoldedUsernameUniqueMixin, UserCreationForm):
         email = self.cleaned_data["email"].strip()
         # People sign in with their e-mail too, so one address belongs to one account.
         if _email_taken(email):
-            raise forms.ValidationError("An account with that e-mail address exists already.")
+            raise forms.ValidationError("An account with that email address exists already.")
         return email
 
 
@@ -62,5 +62,5 @@ class ProfileForm(forms.ModelForm):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         if _email_taken(email, exclude_pk=self.instance.pk):
-            raise forms.ValidationError("Another account uses that e-mail address.")
+            raise forms.ValidationError("Another account uses that email address.")
         return email

@@ -85,7 +85,7 @@ def test_signup_creates_the_account_and_signs_in(client, db):
     ("changes", "message"),
     [
         ({"username": "ALICE"}, "A user with that username already exists."),
-        ({"email": "ALICE@example.com"}, "An account with that e-mail address exists already."),
+        ({"email": "ALICE@example.com"}, "An account with that email address exists already."),
         ({"password2": "something else entirely"}, "The two password fields didn"),
         ({"password1": "short", "password2": "short"}, "This password is too short."),
         ({"email": "not-an-email"}, "Enter a valid email address."),
@@ -181,7 +181,7 @@ def test_settings_refuse_a_javascript_website_and_a_taken_email(client, alice, b
         },
     )
     assert response.status_code == 422
-    assert "Another account uses that e-mail address." in response.text
+    assert "Another account uses that email address." in response.text
     alice.refresh_from_db()
     assert alice.website == ""
 
