@@ -463,7 +463,7 @@ def _tags_related(*, posts: QuerySet[Post], tags: list[str]) -> list[tuple[str, 
 
 
 def follow_counts(*, user: User, viewer: User | None) -> tuple[int, int, bool]:
-    """Return how many follow `user`, how many `user` follows, and whether `viewer` does: one query."""
+    """Return how many follow `user`, how many they follow, and if `viewer` does (one query)."""
     followers = Q(followee=user)
     counts = Follow.objects.filter(followers | Q(follower=user)).aggregate(
         followers=Count("pk", filter=followers),
