@@ -51,7 +51,7 @@ class SignupForm(FoldedUsernameUniqueMixin, PasswordFaultsUnderPasswordMixin, Us
         email = self.cleaned_data["email"].strip()
         # People sign in with their e-mail too, so one address belongs to one account.
         if _email_taken(email):
-            raise forms.ValidationError("An account with that e-mail address exists already.")
+            raise forms.ValidationError("An account with that email address exists already.")
         return email
 
 
@@ -74,5 +74,5 @@ class ProfileForm(forms.ModelForm):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         if _email_taken(email, exclude_pk=self.instance.pk):
-            raise forms.ValidationError("Another account uses that e-mail address.")
+            raise forms.ValidationError("Another account uses that email address.")
         return email

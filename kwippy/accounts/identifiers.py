@@ -26,7 +26,7 @@ class UsernameValidator(UnicodeUsernameValidator):
     regex = r"^[\w.+-]+\Z"
     message = (
         "Enter a valid username. Use letters, digits and ./+/-/_ only "
-        "(no @: people sign in with an e-mail address too)."
+        "(no @: people sign in with an email address too)."
     )
 
 

@@ -34,3 +34,8 @@ def user_get_by_identifier(*, identifier: str) -> User | None:
 def app_password_list(*, user: User) -> QuerySet[AppPassword]:
     """Return a person's app passwords, newest first."""
     return AppPassword.objects.filter(user=user).order_by("-created", "-id")
+
+
+def app_password_get(*, user: User, app_password_id: int) -> AppPassword | None:
+    """Return one of a person's app passwords, or None if they have no such one."""
+    return AppPassword.objects.filter(user=user, pk=app_password_id).first()

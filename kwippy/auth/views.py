@@ -7,7 +7,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -80,10 +80,21 @@ def app_passwords(request):
     return _app_passwords_page(request, form=form, status=422)
 
 
+@never_cache
 @login_required
-@post_only(lambda request, app_password_id: "Revoke this app password")
+@require_http_methods(["GET", "POST"])
 def app_password_revoke(request, app_password_id: int):
-    """Revoke one of the person's app passwords: it is refused from the next request on."""
+    """Ask whether to revoke one of the person's app passwords; on POST, revoke it.
+
+    A revoked password is refused from the next request on, so the question comes first.
+    """
+    if request.method == "GET":
+        app_password = selectors.app_password_get(
+            user=request.user, app_password_id=app_password_id
+        )
+        if app_password is None:
+            raise Http404("No such app password.")
+        return render(request, "auth/app_password_revoke.html", {"app_password": app_password})
     revoked = services.app_password_revoke(user=request.user, app_password_id=app_password_id)
     if revoked is None:
         messages.error(request, "That app password does not exist (any more).")
@@ -112,6 +123,19 @@ def signup(request):
     return render(request, "auth/signup.html", {"form": form, "next": next_url}, status=status)
 
 
+class Logout(auth_views.LogoutView):
+    """Sign out, and say so on the page that follows.
+
+    The message outlives the session's flush: messages travel in their own cookie (Django's
+    default storage), and only one too large for it would land in the new, empty session.
+    """
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "You're signed out.")
+        return response
+
+
 class PasswordChange(auth_views.PasswordChangeView):
     """Change the password, stay signed in here, and sign out every other session at once.
 
@@ -127,7 +151,11 @@ class PasswordChange(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         form.save()
-        session_after_password_change(request=self.request, user=form.user)
+        ended = session_after_password_change(request=self.request, user=form.user)
+        if ended:
+            messages.success(
+                self.request, f"Signed out your {ended} other session{pluralize(ended)}."
+            )
         _revoke_app_passwords_if_asked(self.request, form)
         # FormView's redirect, skipping Django's own update_session_auth_hash.
         return FormView.form_valid(self, form)
@@ -161,7 +189,8 @@ def _revoke_app_passwords_if_asked(request, form) -> None:
             )
 
 
-# Django's LogoutView answers only POST; a signed-in person who opens its address gets the button.
+# Logout, like Django's LogoutView, answers only POST; a signed-in person who opens its address
+# gets the button.
 logout = post_only(lambda request: "Sign out" if request.user.is_authenticated else None)(
-    auth_views.LogoutView.as_view()
+    Logout.as_view()
 )

@@ -19,10 +19,17 @@ def text_response(message: str, *, status: int) -> HttpResponse:
 
 
 def safe_next(request, fallback: str) -> str:
-    """Return the `next` parameter if it points at this site, else `fallback`: no open redirect."""
+    """Return the `next` parameter if it is a path on this site, else `fallback`: no open redirect.
+
+    Only a path ("/u/alice/?before=…") is taken, never a whole address, even one of this site's:
+    `//host`, `/\\host` and `javascript:` are addresses elsewhere, and a control character would
+    make the redirect's Location header fail.
+    """
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
     ):
         return target
     return fallback

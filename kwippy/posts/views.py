@@ -237,7 +237,8 @@ def _popup_edit_page(request, *, form: PostEditForm, post, status: int = 200):
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_edit(request, post_id: int):
-    """Change one of your bookmarks; with ?popup=1, in the bookmarklet's pop-up."""
+    """Change one of your bookmarks, and go back to the list it was on (`next`, a local path);
+    with ?popup=1, in the bookmarklet's pop-up."""
     post = access.post_for_write(user=request.user, post_id=post_id)
     popup = request.GET.get("popup") == "1"
     fallback = reverse("profile", kwargs={"username": request.user.username})
@@ -292,11 +293,11 @@ def _offer_to_owner(label: str):
 @login_required
 @post_only(_offer_to_owner("Delete this bookmark"))
 def post_delete(request, post_id: int):
-    """Delete one of your bookmarks."""
+    """Delete one of your bookmarks, and go back to the list it was on."""
     post = access.post_for_write(user=request.user, post_id=post_id)
     services.post_delete(post=post)
     messages.success(request, "Bookmark deleted.")
-    return redirect("profile", username=request.user.username)
+    return redirect(safe_next(request, reverse("profile", args=[request.user.username])))
 
 
 @login_required
@@ -389,7 +390,7 @@ def _person_page(request, owner: User, tags: list[str], *, reading_list: bool = 
         )
     except BadCursor:
         return bad_request(request, "That page address is not valid.")
-    followers, following = selectors.follow_counts(user=owner)
+    followers, following, is_following = selectors.follow_counts(user=owner, viewer=request.user)
     if tags:
         # On a tag page the sidebar narrows: the tags found with these, within this person.
         cloud = selectors.tags_related(tags=tags, owner=owner, viewer=request.user)
@@ -405,9 +406,10 @@ def _person_page(request, owner: User, tags: list[str], *, reading_list: bool = 
         "sort_first_label": "Newest" if sort == "newest" else "First page",
         "cloud": cloud,
         "cloud_top": max((count for _, count in cloud), default=0),
+        "bookmarks": selectors.posts_count_of_user(owner=owner, viewer=request.user),
         "followers": followers,
         "following": following,
-        "is_following": selectors.follow_exists(follower=request.user, followee=owner),
+        "is_following": is_following,
         "is_owner": is_owner,
         "only": only,
         "filters": OWN_FILTER_LABELS if is_owner else [],

@@ -140,6 +140,40 @@
 
   Array.prototype.forEach.call(document.querySelectorAll("input[data-suggest]"), tagSuggest);
 
+  // The site bar's menu (a <details>, which opens and closes without this script) also closes
+  // on Escape, giving the focus back to its button, and on a click anywhere else.
+  document.addEventListener("keydown", function (event) {
+    var menu = event.key === "Escape" && event.target.closest && event.target.closest("details.menu[open]");
+    if (menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    Array.prototype.forEach.call(document.querySelectorAll("details.menu[open]"), function (menu) {
+      if (!menu.contains(event.target)) { menu.open = false; }
+    });
+  });
+
+  // A Copy button beside a secret (a new app password): without the Clipboard API, or without
+  // this script, it stays hidden and the secret stays selectable text. The status beside it says
+  // "Copied" to screen readers too.
+  if (navigator.clipboard && window.isSecureContext) {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (button) {
+      var source = document.getElementById(button.getAttribute("data-copy"));
+      var status = button.parentNode.querySelector(".copy-status");
+      if (!source) { return; }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+          status.textContent = "Copied";
+        }, function () {
+          status.textContent = "Could not copy: select the password and copy it yourself";
+        });
+      });
+    });
+  }
+
   // Clicking the bookmarklet here would do nothing useful: explain that it is meant to be dragged.
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("[data-bookmarklet]");

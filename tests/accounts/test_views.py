@@ -88,7 +88,7 @@ def test_signup_creates_the_account_and_signs_in(client, db):
         (
             {"email": "ALICE@example.com"},
             "email",
-            "An account with that e-mail address exists already.",
+            "An account with that email address exists already.",
         ),
         ({"password2": "something else entirely"}, "password2", "The two password fields didn"),
         ({"password1": "short", "password2": "short"}, "password1", "This password is too short."),
@@ -142,6 +142,38 @@ def test_logout_is_a_post_and_signs_out(client, alice):
     assert not client.get("/").context["user"].is_authenticated
 
 
+MESSAGE_STORAGES = [
+    "django.contrib.messages.storage.fallback.FallbackStorage",
+    "django.contrib.messages.storage.session.SessionStorage",
+]
+
+
+@pytest.mark.parametrize("storage", MESSAGE_STORAGES, ids=["default", "session"])
+def test_after_logout_the_next_page_says_signed_out(client, alice, settings, storage):
+    # The message is said after the session is flushed: it must reach the next page anyway,
+    # whether it travels in its own cookie (the default) or in our memcached session engine.
+    settings.MESSAGE_STORAGE = storage
+    client.force_login(alice)
+    old_key = client.session.session_key
+    response = client.post("/accounts/logout/", follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    assert '<li class="message success">You&#x27;re signed out.</li>' in response.text
+    assert not response.context["user"].is_authenticated
+    assert not SessionStore().exists(old_key)
+    assert "signed out" not in client.get("/").text
+
+
+@pytest.mark.parametrize("storage", MESSAGE_STORAGES, ids=["default", "session"])
+def test_messages_reach_the_next_page_through_our_session_engine(client, alice, settings, storage):
+    settings.MESSAGE_STORAGE = storage
+    client.force_login(alice)
+    response = client.post("/settings/", {"display_name": "Alice A.", "email": alice.email})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).text
+    assert re.search(r'<li class="message success">[^<]+</li>', page)
+    assert not re.search(r'<li class="message', client.get("/settings/").text)
+
+
 def test_settings_change_the_profile(client, alice):
     client.force_login(alice)
     response = client.post(
@@ -174,7 +206,7 @@ def test_settings_refuse_a_javascript_website_and_a_taken_email(client, alice, b
         },
     )
     assert response.status_code == 422
-    assert "Another account uses that e-mail address." in response.text
+    assert "Another account uses that email address." in response.text
     alice.refresh_from_db()
     assert alice.website == ""
 
@@ -225,6 +257,21 @@ def test_the_password_change_page_deletes_the_other_sessions_and_keeps_this_one(
     assert not SessionStore().exists(other_key)
     assert elsewhere.get("/settings/").status_code == 302
     assert here.get("/settings/").status_code == 200
+
+
+def test_after_a_password_change_the_page_says_the_other_sessions_were_signed_out(alice):
+    here, laptop, phone = Client(), Client(), Client()
+    for client in (here, laptop, phone):
+        client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+    response = here.post(
+        "/accounts/password/change/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        follow=True,
+    )
+    assert response.redirect_chain == [("/accounts/password/change/done/", 302)]
+    assert "Signed out your 2 other sessions." in response.text
+    assert "every other browser or\n    device that was signed in" in response.text
+    assert laptop.get("/settings/").status_code == 302
 
 
 def test_password_reset_by_email_link(client, alice, settings):

@@ -54,10 +54,9 @@ POST_ONLY = {
     "/p/bulk/": None,
     "/u/bob/follow/": "Follow Bob Baker",
     "/u/bob/unfollow/": "Stop following Bob Baker",
-    "/settings/app-passwords/{app_password_id}/revoke/": "Revoke this app password",
-    "/settings/sessions/elsewhere/sign-out/": "Sign out that session",
-    "/settings/sessions/sign-out-others/": "Sign out everywhere else",
 }
+# Revoking an app password and signing sessions out answer a GET with their question instead
+# (tests/auth, tests/sessions).
 
 
 def test_every_address_that_refuses_a_get_says_why_on_a_page(alice, owned):

@@ -1,10 +1,15 @@
 """The post pages: lists, the add page (the bookmarklet's target), edit and delete."""
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from kwippy.posts import services
-from kwippy.posts.models import Link, Post, UserTag
+from kwippy.posts.models import Link, Post, UserTag, url_hash
 from kwippy.posts.tagpaths import MAX_TAGS_IN_PATH
 
 
@@ -250,10 +255,66 @@ def test_edit_goes_back_to_a_local_next_only(client, alice):
     data = {"title": "t", "tags": ""}
     local = client.post(f"/p/{post.pk}/edit/?next=/t/x/", data)
     assert local["Location"] == "/t/x/"
-    evil = client.post(f"/p/{post.pk}/edit/", {**data, "next": "https://evil.example/"})
-    assert evil["Location"] == "/u/alice/"
-    sneaky = client.post(f"/p/{post.pk}/edit/", {**data, "next": "//evil.example/"})
-    assert sneaky["Location"] == "/u/alice/"
+    back = "/u/alice/t/x/?sort=title&filter=private&before=eyJ0IjoiYSJ9"
+    assert client.post(f"/p/{post.pk}/edit/", {**data, "next": back})["Location"] == back
+
+
+HOSTILE_NEXTS = [
+    "https://evil.example/",
+    "//evil.example/",
+    "///evil.example/",
+    "/\\evil.example/",
+    "\\\\evil.example/",
+    "/\t/evil.example/",
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "data:text/html,hi",
+    "http://testserver/u/alice/",
+    " /u/alice/",
+    "/u/alice/\r\nSet-Cookie: x=1",
+    "evil.example",
+    "",
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_NEXTS)
+def test_edit_and_delete_refuse_any_next_but_a_local_path(client, alice, hostile):
+    post = _save(alice, "https://x.example/")
+    client.force_login(alice)
+    edited = client.post(f"/p/{post.pk}/edit/", {"title": "t", "tags": "", "next": hostile})
+    assert edited["Location"] == "/u/alice/"
+    page = client.get(f"/p/{post.pk}/edit/", {"next": hostile}).text
+    assert 'name="next"' not in page
+    assert 'href="/u/alice/">Cancel</a>' in page
+    deleted = client.post(f"/p/{post.pk}/delete/", {"next": hostile})
+    assert deleted["Location"] == "/u/alice/"
+
+
+def test_a_lists_edit_links_carry_the_page_the_person_is_on(client, alice):
+    for n in range(3):
+        _save(alice, f"https://{n}.example/", f"Page {n}", tags="x", to_read=True)
+    client.force_login(alice)
+    page = client.get("/u/alice/t/x/?sort=title&filter=toread").text
+    assert page.count("?next=/u/alice/t/x/%3Fsort%3Dtitle%26filter%3Dtoread") == 3
+    assert "?next=/%3Fsort%3Doldest" in client.get("/?sort=oldest").text
+
+
+def test_the_edit_page_keeps_where_to_go_back_through_an_error_cancel_and_delete(client, alice):
+    post = _save(alice, "https://x.example/")
+    _save(alice, "https://taken.example/")
+    client.force_login(alice)
+    back = "/u/alice/?before=eyJ0IjoiYSJ9"
+    page = client.get(f"/p/{post.pk}/edit/", {"next": back}).text
+    assert f'<a href="{back}">Cancel</a>' in page
+    assert page.count(f'name="next" value="{back}"') == 2  # the edit form and the delete form
+    taken = client.post(
+        f"/p/{post.pk}/edit/",
+        {"url": "https://taken.example/", "title": "t", "tags": "", "next": back},
+    )
+    assert taken.status_code == 422
+    assert f'name="next" value="{back}"' in taken.text
+    deleted = client.post(f"/p/{post.pk}/delete/", {"next": back})
+    assert deleted["Location"] == back
 
 
 def test_delete_needs_post_and_removes_the_counts(client, alice):
@@ -370,3 +431,64 @@ def test_a_tag_spelled_like_an_escape_has_its_own_page(client, alice):
     page = client.get("/t/%252500/").text
     assert "Escape" in page
     assert "Plain" not in page
+
+
+# How many bookmarks a person has ----------------------------------------------------------------
+
+
+def _bookmarks_shown(page: str) -> str:
+    return re.search(r"<strong>([\d,]+)</strong> bookmarks?", page)[1]
+
+
+def test_a_profile_shows_the_public_count_to_others_and_the_total_to_its_owner(client, alice, bob):
+    for n in range(3):
+        _save(alice, f"https://{n}.example/")
+    _save(alice, "https://secret.example/", is_private=True)
+    assert _bookmarks_shown(client.get("/u/alice/").text) == "3"
+    client.force_login(bob)
+    assert _bookmarks_shown(client.get("/u/alice/").text) == "3"
+    client.force_login(alice)
+    page = client.get("/u/alice/").text
+    assert _bookmarks_shown(page) == "4"
+    assert "private included" in page
+    # Every page of hers shows the same count, whatever the list below it.
+    assert _bookmarks_shown(client.get("/u/alice/t/none/").text) == "4"
+
+
+def _posts_counted(queries) -> int:
+    return sum("COUNT(*)" in q["sql"] and '"posts_post"' in q["sql"] for q in queries)
+
+
+@pytest.mark.django_db(transaction=True)  # the stamps are written once a change commits
+def test_a_persons_count_is_counted_once_per_change_not_on_every_view(client, alice, bob):
+    post = _save(alice, "https://1.example/")
+    _save(alice, "https://2.example/", is_private=True)
+    client.force_login(bob)
+
+    def view(expected: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert _bookmarks_shown(client.get("/u/alice/").text) == expected
+        return _posts_counted(queries)
+
+    assert view("1") == 1
+    assert view("1") == 0
+    # A private change does not move what others see, nor their count.
+    _save(alice, "https://3.example/", is_private=True)
+    assert view("1") == 0
+    services.post_update(post=Post.objects.get(pk=post.pk), is_private=True)
+    assert view("0") == 1
+    _save(alice, "https://4.example/")
+    _save(alice, "https://5.example/")
+    assert view("2") == 1
+    services.post_delete(post=Post.objects.get(link__url="https://4.example/"))
+    assert view("1") == 1
+    client.force_login(alice)
+    assert view("4") == 1
+    assert view("4") == 0
+
+
+def test_a_large_count_is_grouped_in_thousands(client, alice):
+    urls = [f"https://{n}.example/" for n in range(1234)]
+    rows = {url_hash(url): services.PostRow(url=url, title=url) for url in urls}
+    services.posts_bulk_upsert(user=alice, rows=rows, unmarked_private=False, now=timezone.now())
+    assert _bookmarks_shown(client.get("/u/alice/").text) == "1,234"

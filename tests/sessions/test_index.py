@@ -215,12 +215,56 @@ def test_signing_out_one_session_from_the_page(alice):
     laptop = sign_in(FIREFOX, "192.0.2.10")
     phone = sign_in(IPHONE, "198.51.100.7")
     url = f"/settings/sessions/{session_public_id(key_of(laptop))}/sign-out/"
-    assert phone.get(url).status_code == 405
     response = phone.post(url, follow=True)
     assert response.redirect_chain == [("/settings/sessions/", 302)]
     assert b"That session is signed out." in response.content
     assert whoami(laptop) == "anonymous"
     assert whoami(phone) == "alice"
+
+
+def test_signing_out_one_session_asks_first_and_only_a_post_signs_it_out(alice):
+    laptop = sign_in(FIREFOX, "192.0.2.10")
+    phone = sign_in(IPHONE, "198.51.100.7")
+    url = f"/settings/sessions/{session_public_id(key_of(laptop))}/sign-out/"
+    listing = phone.get("/settings/sessions/").content.decode()
+    assert f'href="{url}"' in listing
+    assert f'action="{url}"' not in listing
+    response = phone.get(url)
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("max-age=0")
+    page = response.content.decode()
+    assert "Sign out this session?" in page
+    assert "Firefox on Linux" in page
+    assert "192.0.2.10" in page
+    assert "Safari on iOS" not in page
+    assert '<form method="post" class="actions">' in page
+    assert whoami(laptop) == "alice"
+    # The session in use is signed out by signing out, not from here; unknown ones are not found.
+    assert (
+        phone.get(f"/settings/sessions/{session_public_id(key_of(phone))}/sign-out/").status_code
+        == 404
+    )
+    assert phone.get("/settings/sessions/0123456789abcdef0123/sign-out/").status_code == 404
+
+
+def test_signing_out_everywhere_else_asks_first_naming_the_sessions(alice, bob):
+    sign_in(FIREFOX, "192.0.2.10")
+    sign_in(FIREFOX, "192.0.2.11")
+    phone = sign_in(IPHONE, "198.51.100.7")
+    listing = phone.get("/settings/sessions/").content.decode()
+    assert 'href="/settings/sessions/sign-out-others/"' in listing
+    assert 'action="/settings/sessions/sign-out-others/"' not in listing
+    page = phone.get("/settings/sessions/sign-out-others/").content.decode()
+    assert "Sign out everywhere else?" in page
+    assert "192.0.2.10" in page
+    assert "192.0.2.11" in page
+    assert "198.51.100.7" not in page
+    assert "Sign out 2 sessions</button>" in page
+    assert len(session_list(user=alice, current_key=key_of(phone))) == 3
+    alone = sign_in(IPHONE, "198.51.100.8", username="bob")
+    page = alone.get("/settings/sessions/sign-out-others/").content.decode()
+    assert "There is no other session to sign out." in page
+    assert "<form" not in page.split("<main", 1)[1]
 
 
 def test_signing_out_an_unknown_session_from_the_page_is_a_404(alice):
