@@ -54,7 +54,7 @@ def world(site):  # noqa: F811
     services.post_create(
         user=alice, url="https://c.example/", title="A long read", tags="reading", to_read=True
     )
-    app_password_create(user=alice, name="Feed reader")
+    app_password, _ = app_password_create(user=alice, name="Feed reader")
     result = bookmarks_import(user=alice, stream=io.BytesIO(BOOKMARK_FILE))
     Import.objects.create(
         owner=alice,
@@ -85,6 +85,7 @@ def world(site):  # noqa: F811
         "link": post.link.public_id,
         "import": finished.pk,
         "running": running.pk,
+        "app_password": app_password.pk,
     }
 
 
@@ -122,7 +123,9 @@ MEMBER_PAGES = [
     ("settings", "/settings/"),
     ("tag-manage", "/settings/tags/?tag=garden"),
     ("app-passwords", "/settings/app-passwords/"),
+    ("app-password-revoke", "/settings/app-passwords/{app_password}/revoke/"),
     ("sessions", "/settings/sessions/"),
+    ("sessions-sign-out-others", "/settings/sessions/sign-out-others/"),
     ("import", "/import/"),
     ("import-finished", "/import/{import}/"),
     ("import-running", "/import/{running}/"),
