@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kwippy.portability import services
-from kwippy.portability.models import Import, ImportFile
+from kwippy.portability.models import Import, ImportBatch, ImportFile
 from kwippy.portability.templatetags.portability_format import duration
 from kwippy.posts.models import Post
 from tests.jobs import WorkerProcess, procfile_option, wait_until
@@ -84,19 +84,27 @@ class TestImportJobs:
         )
         assert import_state(second.pk).started >= import_state(first.pk).finished
 
-    def test_a_worker_killed_mid_import_loses_nothing(self, jobs_table, alice, bob):
-        data = generated_file(20_000)
+    def test_a_worker_killed_mid_import_goes_on_to_a_clean_runs_posts_and_summary(
+        self, jobs_table, alice, bob
+    ):
+        # The last 4,000 bookmarks are later copies of the first 4,000: written before the kill,
+        # they must still count as duplicates, and the pages as created, after it.
+        data = generated_file(24_000, distinct=20_000)
         with WorkerProcess("interactive"):
             with WorkerProcess("bulk") as doomed:
                 upload = queue(alice, data)
                 wait_until(
-                    lambda: import_state(upload.pk).result.get("written", 0) > 0,
+                    lambda: import_state(upload.pk).result.get("written", 0) >= 4_000,
                     "the import to write some bookmarks",
                     seconds=120,
                 )
                 doomed.kill()
             assert not import_state(upload.pk).is_finished
-            assert 0 < Post.objects.filter(user=alice).count() < 20_000
+            written = Post.objects.filter(user=alice).count()
+            checkpoint = ImportBatch.objects.filter(file_id=upload.pk).latest("pk")
+            # The checkpoint is exactly where the posts are: saved in the same transactions.
+            assert checkpoint.result["written"] == written
+            assert 0 < checkpoint.result["read"] < 24_000
             with WorkerProcess("bulk"):
                 wait_until(
                     lambda: import_state(upload.pk).is_finished,
@@ -104,7 +112,10 @@ class TestImportJobs:
                     seconds=300,
                 )
         assert import_state(upload.pk).state == Import.State.DONE
-        services.bookmarks_import(user=bob, stream=io.BytesIO(data))
+        assert not ImportBatch.objects.exists()
+        clean = services.bookmarks_import(user=bob, stream=io.BytesIO(data))
+        assert import_state(upload.pk).result == clean.as_json()
+        assert (clean.read, clean.imported, clean.duplicates) == (24_000, 20_000, 4_000)
         assert stored_posts(alice) == stored_posts(bob)
         assert len(stored_posts(alice)) == 20_000
 
