@@ -608,8 +608,12 @@ def main() -> None:
             stack.jobs_start()
             print(f"\n== {name}: 50 clients", flush=True)
             run, verdict = DRILLS[name](stack, site, args.seconds)
-            for line in summary_lines(summarize(run.samples, run.seconds))[:1]:
-                print(f"  load: {line}")
+            # The first line and the kinds of errors; the machine's load says how busy it was.
+            for line in summary_lines(summarize(run.samples, run.seconds)):
+                if not line.startswith("  ") or line.startswith("  error:"):
+                    print(f"  load: {line.strip()}")
+            averages = ", ".join(f"{average:.1f}" for average in os.getloadavg())
+            print(f"  machine load average (1, 5, 15 min): {averages}")
             for line in verdict.lines():
                 print(line)
             verdicts.append(verdict)

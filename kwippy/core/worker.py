@@ -70,7 +70,8 @@ async def _worker_run(*, name: str, queues: list[str], concurrency: int) -> None
         try:
             await worker.run()
         except exceptions.ConnectorException as error:
-            log.warning("jobs: the %s worker lost the database: %s", name, error)
+            # Procrastinate's own message says only "Database error."; psycopg's says which.
+            log.warning("jobs: the %s worker lost the database: %s", name, error.__cause__ or error)
         if stopping.is_set():
             break
         log.warning("jobs: the %s worker stopped; it starts again once the database answers", name)
