@@ -223,9 +223,7 @@ def _blocks(stream: BinaryIO, progress: Callable[[int], None] | None) -> Iterato
         yield block
 
 
-def _values_json(values: PostValues | None) -> dict | None:
-    if values is None:
-        return None
+def _values_json(values: PostValues) -> dict:
     return {
         **values._asdict(),
         "created": values.created.isoformat(),
@@ -233,9 +231,7 @@ def _values_json(values: PostValues | None) -> dict | None:
     }
 
 
-def _values_from_json(data: dict | None) -> PostValues | None:
-    if data is None:
-        return None
+def _values_from_json(data: dict) -> PostValues:
     return PostValues(
         **{
             **data,
@@ -269,6 +265,10 @@ class ImportState:
         for key in outcome.unchanged:
             self.outcomes[key] = "unchanged"
         self.result.written = len(self.outcomes)
+
+    def batch_fields(self, outcome: BulkUpsertResult) -> dict:
+        """Return the fields of the ImportBatch that checkpoints this state, `outcome` its last."""
+        return {"result": self.result.as_json(), "outcome": _outcome_json(outcome)}
 
     @classmethod
     def from_batches(cls, batches: Iterable[ImportBatch]) -> "ImportState":
@@ -469,9 +469,7 @@ def import_run(*, import_id: int) -> None:
         bytes_read += size
 
     def save_batch(state: ImportState, outcome: BulkUpsertResult) -> None:
-        ImportBatch.objects.create(
-            file=stored, result=state.result.as_json(), outcome=_outcome_json(outcome)
-        )
+        ImportBatch.objects.create(file=stored, **state.batch_fields(outcome))
 
     def write_progress(result: ImportResult) -> None:
         nonlocal last_written

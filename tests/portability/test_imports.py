@@ -1,7 +1,7 @@
 """Imports as jobs: the stored file's life, and the job run by real workers (tests/jobs.py)."""
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from kwippy.portability import services
 from kwippy.portability.models import Import, ImportBatch, ImportFile
 from kwippy.portability.templatetags.portability_format import duration
 from kwippy.posts.models import Post
+from kwippy.posts.services import BulkUpsertResult, PostValues
 from tests.jobs import WorkerProcess, procfile_option, wait_until
 from tests.portability.helpers import generated_file, imports_run_queued
 
@@ -118,6 +119,24 @@ class TestImportJobs:
         assert (clean.read, clean.imported, clean.duplicates) == (24_000, 20_000, 4_000)
         assert stored_posts(alice) == stored_posts(bob)
         assert len(stored_posts(alice)) == 20_000
+
+
+def test_an_imports_state_read_back_from_its_checkpoints_is_the_state_it_saved(alice):
+    upload = queue(alice, generated_file(3))
+    moment = datetime(2020, 1, 2, 3, 4, 5, 678_901, tzinfo=UTC)
+    before = PostValues("Old title", "", ["a", "b"], True, False, moment, moment)
+    state = services.ImportState()
+    state.result.read, state.result.duplicates = 4, 1
+    for outcome in (
+        BulkUpsertResult(created={"new"}, updated={"changed": before}),
+        BulkUpsertResult(updated={"new": before}, unchanged={"same"}),
+    ):
+        state.record(outcome)
+        ImportBatch.objects.create(file_id=upload.pk, **state.batch_fields(outcome))
+
+    saved = ImportBatch.objects.filter(file_id=upload.pk).order_by("pk")
+    assert services.ImportState.from_batches(saved) == state
+    assert state.originals == {"new": None, "changed": before}
 
 
 class TestProgressFigures:
