@@ -191,12 +191,7 @@ def timed(action):
 def upload(browser: Browser, document: bytes) -> dict[str, int]:
     """Import the file on the import page, follow its progress page to the summary, and return
     the counts the summary shows: upload to summary, as a person waits for it."""
-    status, headers, _, detail = browser.submit(
-        "/import/", {"folders_as_tags": "on"}, files={"file": ("bookmarks.html", document)}
-    )
-    if status != 302:
-        sys.exit(f"bench: the import answered {status or detail}")
-    progress = headers["Location"]
+    progress = import_start(browser, document)
     deadline = time.monotonic() + IMPORT_WAIT
     while True:
         status, page = browser.get(progress)
@@ -214,6 +209,16 @@ def upload(browser: Browser, document: bytes) -> dict[str, int]:
     duplicates = DUPLICATES.search(text)
     counts["duplicates"] = int(duplicates.group(1).replace(",", "")) if duplicates else 0
     return counts
+
+
+def import_start(browser: Browser, document: bytes) -> str:
+    """Send the file through the import page; return the path of the import's page."""
+    status, headers, _, detail = browser.submit(
+        "/import/", {"folders_as_tags": "on"}, files={"file": ("bookmarks.html", document)}
+    )
+    if status != 302:
+        sys.exit(f"bench: the import answered {status or detail}")
+    return headers["Location"]
 
 
 def export(browser: Browser) -> bytes:

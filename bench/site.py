@@ -121,13 +121,15 @@ def object_cache_flush(services) -> None:
 # gunicorn -------------------------------------------------------------------------------------
 
 
-# A job worker's two lanes, as the Procfile runs them: `python manage.py procrastinate worker …`,
-# kept from `manage.py` on.
-JOB_LANES = [
-    line.partition(":")[2].split()[1:]
-    for line in (ROOT / "Procfile").read_text().splitlines()
-    if line.startswith(("interactive:", "bulk:"))
-]
+# A job worker's two lanes by name, as the Procfile runs them: `python manage.py …`, kept from
+# `manage.py` on.
+JOB_LANES = {
+    name: command.split()[1:]
+    for name, _, command in (
+        line.partition(": ") for line in (ROOT / "Procfile").read_text().splitlines()
+    )
+    if name in ("interactive", "bulk")
+}
 
 
 class Server:
@@ -168,7 +170,7 @@ class Server:
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
-                for lane in JOB_LANES
+                for lane in JOB_LANES.values()
             ]
         # A file, not a pipe: a pipe nobody reads fills up, and then blocks the server.
         with tempfile.TemporaryFile() as errors:

@@ -223,6 +223,13 @@ class LoadRun:
             # Every request times out; nothing outlives the deadline by more than that.
             thread.join(timeout=self.seconds + 2 * TIMEOUT + 5)
 
+    def stop(self) -> None:
+        """End the run now: each client stops after the request it is making."""
+        self.seconds = self.clock()
+        for client in self.threads:
+            client.deadline = self.seconds
+        self.wait()
+
     def acknowledged(self) -> list[str]:
         return [url for thread in self.threads for url in thread.acknowledged]
 

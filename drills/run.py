@@ -13,21 +13,35 @@ for 10 s, does its fault, keeps the load going, and ends with a verdict and its 
                    is down, full recovery within 5 s, every acknowledged bookmark stored
     worker         kill a gunicorn worker (SIGKILL): no failed request beyond the one it held
                    (a sync worker holds one), and the worker is replaced
+    import-worker  upload a 100,000-bookmark file through /import/ and SIGKILL the job worker's
+                   bulk lane mid-import, starting it again as a supervisor would: the import
+                   finishes, every bookmark stored once, its summary a clean run's, no 5xx
+    jobs-postgres  queue 400 mails and stop PostgreSQL for 5 s while the workers send them: the
+                   workers reconnect on their own (the same processes) and every job succeeds
+
+The two job drills run the load for as long as their jobs take rather than for `--seconds`.
 """
 
 import argparse
+import email
+import email.policy
 import os
 import platform
 import signal
 import sys
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from aiosmtpd.controller import Controller
+
+from bench.import_export import bookmark_file, generate, import_start, kept_urls
 from bench.site import Browser, exported_urls, manage
 from drills.load import (
     DATA_LABEL,
+    PASSWORD,
     TIMEOUT,
     Client,
     LoadRun,
@@ -43,6 +57,16 @@ RECOVERY = 5.0
 SESSION_OUTAGE = 10.0
 PROBE_EVERY = 0.5
 PROBE_ACCOUNT = "reader0"
+IMPORT_BOOKMARKS = 100_000
+# The import is killed once it has read this share of the file: well inside it, whatever the pace.
+IMPORT_KILL_AT = 0.3
+# How long a job drill waits for its jobs, from the fault on, before it calls them lost; an
+# import of 100,000 bookmarks under load takes minutes on a busy machine.
+JOBS_WAIT = 300.0
+IMPORT_WAIT = 1200.0
+MAILS = 400
+JOBS_OUTAGE = 5.0
+MAIL_TASK = "kwippy.core.jobs.mail_send"
 
 
 @dataclass
@@ -187,6 +211,92 @@ def judge_worker(
     )
 
 
+def judge_import_worker(
+    samples: list[Sample],
+    *,
+    killed_at_read: int,
+    bookmarks: int,
+    state: str,
+    file_urls: int,
+    posts: int,
+    distinct_posts: int,
+    missing: int,
+    summary: dict,
+    clean_summary: dict,
+) -> Verdict:
+    """Judge the import whose worker was killed: done, each bookmark once, a clean run's summary."""
+    failed = [s for s in samples if _failed(s)]
+    differing = sorted(
+        key
+        for key in summary.keys() | clean_summary.keys()
+        if summary.get(key) != clean_summary.get(key)
+    )
+    passed = (
+        0 < killed_at_read < bookmarks
+        and state == "done"
+        and posts == distinct_posts == file_urls
+        and not missing
+        and not differing
+        and not failed
+    )
+    return Verdict(
+        "import-worker",
+        passed,
+        [
+            f"bulk lane killed with {killed_at_read:,} of {bookmarks:,} bookmarks read; "
+            f"import {state}",
+            f"posts stored: {posts:,} ({distinct_posts:,} distinct links), distinct URLs in the "
+            f"file: {file_urls:,}, missing: {missing:,}",
+            "summary equals a clean run's"
+            if not differing
+            else "summary differs from a clean run's in: "
+            + ", ".join(f"{k} {summary.get(k)} != {clean_summary.get(k)}" for k in differing),
+            f"5xx or no answer under load: {len(failed)}",
+        ],
+    )
+
+
+def judge_jobs_postgres(
+    *,
+    queued: int,
+    statuses: dict[str, int],
+    delivered: Counter,
+    lanes_before: dict[str, int | None],
+    lanes_after: dict[str, int | None],
+    heartbeats_after: int,
+    outage: float,
+    finished_after: float | None,
+) -> Verdict:
+    """Judge the jobs across a PostgreSQL outage: all succeeded, all sent, the same workers."""
+    lost = queued - len(delivered)
+    twice = sum(count - 1 for count in delivered.values())
+    same_workers = lanes_after == lanes_before and None not in lanes_after.values()
+    passed = (
+        statuses == {"succeeded": queued}
+        and not lost
+        and same_workers
+        and heartbeats_after >= len(lanes_before)
+    )
+    return Verdict(
+        "jobs-postgres",
+        passed,
+        [
+            f"PostgreSQL down {outage:.2f} s while {queued} mail jobs ran",
+            f"jobs by status: {dict(sorted(statuses.items()))}"
+            + (
+                f", all finished {finished_after:.1f} s after PostgreSQL answered again"
+                if finished_after is not None
+                else ", not all finished"
+            ),
+            f"mails delivered: {len(delivered)} of {queued} (lost {lost}, sent twice {twice})",
+            "lanes: the same processes before and after, "
+            f"{heartbeats_after} of {len(lanes_before)} sending heartbeats again"
+            if same_workers
+            else f"lanes before {lanes_before}, after {lanes_after}: not the same processes",
+        ],
+    )
+
+
 class Prober(threading.Thread):
     """Try to sign in every half second with a fresh browser, recording each answer."""
 
@@ -283,6 +393,176 @@ def drill_worker(stack, site, seconds):
     return run, judge_worker(run.samples, killed=killed, replaced=replaced)
 
 
+def _import_row(stack, import_id: int) -> tuple[str, dict]:
+    return stack.sql("SELECT state, result FROM portability_import WHERE id = %s", (import_id,))[0]
+
+
+def _import_follow(stack, import_id: int, done, what: str) -> tuple[str, dict]:
+    """Read an import's row every half second until `done(state, result)`; return the last."""
+    deadline = time.monotonic() + IMPORT_WAIT
+    while not done(*(row := _import_row(stack, import_id))):
+        if time.monotonic() > deadline:
+            print(f"  gave up waiting for {what} after {IMPORT_WAIT:.0f} s", flush=True)
+            break
+        time.sleep(0.5)
+    return row
+
+
+def _imported(stack, browser: Browser, document: bytes) -> int:
+    """Upload the file on the import page; return the import's id."""
+    return int(import_start(browser, document).rstrip("/").rsplit("/", 1)[1])
+
+
+def _finished(state: str, result: dict) -> bool:
+    return state in ("done", "failed")
+
+
+def drill_import_worker(stack, site, seconds):
+    now = f"{int(time.time())}"
+    bookmarks = generate(IMPORT_BOOKMARKS, seed=14, run=now)
+    document = bookmark_file(bookmarks)
+    file_urls = kept_urls(bookmarks)
+    people = {}
+    for role in ("killed", "clean"):
+        people[role] = Browser(stack.port)
+        people[role].sign_up(f"import-{role}-{now}", PASSWORD)
+    run = LoadRun(site, seconds=2 * IMPORT_WAIT)
+    run.start()
+    _sleep_until(run, SETTLE)
+    import_id = _imported(stack, people["killed"], document)
+    print(f"  uploaded {len(document) / 1e6:.1f} MB at t={run.clock():.1f} s", flush=True)
+    _, result = _import_follow(
+        stack,
+        import_id,
+        lambda state, result: (
+            _finished(state, result) or result.get("read", 0) >= IMPORT_KILL_AT * IMPORT_BOOKMARKS
+        ),
+        "the import to get going",
+    )
+    killed_at_read = result.get("read", 0)
+    pid = stack.jobs_kill("bulk")
+    print(f"  killed the bulk lane (pid {pid}) at t={run.clock():.1f} s", flush=True)
+    stack.jobs_start()
+    state, result = _import_follow(stack, import_id, _finished, "the import to finish")
+    print(f"  import {state} at t={run.clock():.1f} s", flush=True)
+    run.stop()
+    clean_id = _imported(stack, people["clean"], document)
+    _, clean_result = _import_follow(stack, clean_id, _finished, "the clean import to finish")
+    username = f"import-killed-{now}"
+    posts, distinct_posts = stack.sql(
+        "SELECT count(*), count(DISTINCT post.link_id) FROM posts_post post "
+        "JOIN accounts_user person ON person.id = post.user_id WHERE person.username = %s",
+        (username,),
+    )[0]
+    stored = exported_urls(manage(stack.env, "export_bookmarks", "--user", username).encode())
+    verdict = judge_import_worker(
+        run.samples,
+        killed_at_read=killed_at_read,
+        bookmarks=IMPORT_BOOKMARKS,
+        state=state,
+        file_urls=len(file_urls),
+        posts=posts,
+        distinct_posts=distinct_posts,
+        missing=len(file_urls - stored),
+        summary=result,
+        clean_summary=clean_result,
+    )
+    return run, verdict
+
+
+class Inbox:
+    """An SMTP server's handler (aiosmtpd) that counts the messages it receives by subject."""
+
+    def __init__(self):
+        self.subjects: Counter = Counter()
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.subjects[message["Subject"]] += 1
+        return "250 Message accepted for delivery"
+
+
+def _mail_jobs(stack, after: int) -> dict[str, int]:
+    """Return the drill's mail jobs by status: a job that succeeded has no row left (kwippy
+    deletes them, PROCRASTINATE_WORKER_DEFAULTS), one queued that has none succeeded."""
+    statuses = dict(
+        stack.sql(
+            "SELECT status, count(*) FROM procrastinate_jobs WHERE task_name = %s AND id > %s "
+            "GROUP BY status",
+            (MAIL_TASK, after),
+        )
+    )
+    gone = MAILS - sum(statuses.values())
+    return {**statuses, "succeeded": statuses.get("succeeded", 0) + gone} if gone else statuses
+
+
+def drill_jobs_postgres(stack, site, seconds):
+    from drills.stack import SMTP_PORT
+
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=SMTP_PORT)
+    smtp.start()
+    try:
+        run = LoadRun(site, seconds=JOBS_WAIT)
+        run.start()
+        _sleep_until(run, SETTLE)
+        first = stack.sql("SELECT coalesce(max(id), 0) FROM procrastinate_jobs")[0][0]
+        subject = f"jobs-postgres {int(time.time())}"
+        # Queued in one transaction, as a page queues its mail: the workers see them all at once.
+        manage(
+            stack.env,
+            "shell",
+            "-c",
+            "from django.core.mail import send_mass_mail\n"
+            "from django.db import transaction\n"
+            "with transaction.atomic():\n"
+            f"    send_mass_mail([('{subject} ' + str(i), 'Sent while PostgreSQL restarts.', "
+            f"None, ['someone@example.com']) for i in range({MAILS})])",
+        )
+        deadline = time.monotonic() + JOBS_WAIT
+        while sum(inbox.subjects.values()) < MAILS // 8 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        lanes_before = stack.jobs_pids()
+        stopped = run.clock()
+        print(
+            f"  {sum(inbox.subjects.values())} of {MAILS} mails sent; stopping PostgreSQL "
+            f"at t={stopped:.1f} s",
+            flush=True,
+        )
+        stack.postgres_stop()
+        time.sleep(JOBS_OUTAGE)
+        stack.postgres_start()
+        started = run.clock()
+        back = stack.sql("SELECT now()")[0][0]
+        finished_after = None
+        # Until every job has ended, or a lane has: nobody would run the rest.
+        while time.monotonic() < deadline and None not in stack.jobs_pids().values():
+            statuses = _mail_jobs(stack, first)
+            if set(statuses) <= {"succeeded", "failed"}:
+                finished_after = run.clock() - started
+                break
+            time.sleep(0.5)
+        # Each lane sends a heartbeat every 10 s: wait out one, then look.
+        _sleep_until(run, started + 15)
+        heartbeats = stack.sql(
+            "SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat > %s", (back,)
+        )[0][0]
+        run.stop()
+    finally:
+        smtp.stop()
+    verdict = judge_jobs_postgres(
+        queued=MAILS,
+        statuses=_mail_jobs(stack, first),
+        delivered=Counter({s: n for s, n in inbox.subjects.items() if s.startswith(subject)}),
+        lanes_before=lanes_before,
+        lanes_after=stack.jobs_pids(),
+        heartbeats_after=heartbeats,
+        outage=started - stopped,
+        finished_after=finished_after,
+    )
+    return run, verdict
+
+
 def _stored_urls(stack, run: LoadRun) -> set[str]:
     """Return which of the bookmarks the site acknowledged its posters' exports hold."""
     posters = {client.username for client in run.threads if client.persona == "poster"}
@@ -297,6 +577,8 @@ DRILLS = {
     "session-store": drill_session_store,
     "postgres": drill_postgres,
     "worker": drill_worker,
+    "import-worker": drill_import_worker,
+    "jobs-postgres": drill_jobs_postgres,
 }
 
 
@@ -317,19 +599,26 @@ def main() -> None:
     verdicts = []
     try:
         stack.gunicorn_start()
+        stack.jobs_start()
         site = seed(stack, kept=kept)
         for name in args.only or list(DRILLS):
             # Every drill starts from a whole stack, whatever the one before it left.
             stack.memcached_start()
             stack.postgres_start()
-            print(f"\n== {name}: 50 clients for {args.seconds:g} s", flush=True)
+            stack.jobs_start()
+            print(f"\n== {name}: 50 clients", flush=True)
             run, verdict = DRILLS[name](stack, site, args.seconds)
-            for line in summary_lines(summarize(run.samples, args.seconds))[:1]:
-                print(f"  load: {line}")
+            # The first line and the kinds of errors; the machine's load says how busy it was.
+            for line in summary_lines(summarize(run.samples, run.seconds)):
+                if not line.startswith("  ") or line.startswith("  error:"):
+                    print(f"  load: {line.strip()}")
+            averages = ", ".join(f"{average:.1f}" for average in os.getloadavg())
+            print(f"  machine load average (1, 5, 15 min): {averages}")
             for line in verdict.lines():
                 print(line)
             verdicts.append(verdict)
     finally:
+        stack.jobs_stop()
         stack.gunicorn_stop()
     passed = sum(v.passed for v in verdicts)
     print(f"\ndrills: {passed} of {len(verdicts)} passed")

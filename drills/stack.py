@@ -1,4 +1,5 @@
-"""Run the drills' own kwippy: PostgreSQL, two memcached and gunicorn, each stoppable at will.
+"""Run the drills' own kwippy: PostgreSQL, two memcached, gunicorn and a job worker's two lanes,
+each stoppable at will.
 
 The services are those of `scripts/services --profile drills`: their own ports and their own
 PostgreSQL cluster under var/drills/, never the development or test ones, so a drill may kill and
@@ -10,6 +11,10 @@ Gunicorn is started here rather than with the benchmarks' helper, because the dr
 does not give: gunicorn's own worker timeout (drills/load.py counts on it), its log in a file (a
 pipe nobody reads fills up under a fault and blocks the server), all its workers up before the
 load starts, and their process ids, to kill one.
+
+The job worker is the Procfile's `interactive` and `bulk` lanes (as bench/site.py reads them), one
+process each, as `make run` starts them; each can be killed and started again on its own, as a
+supervisor would. Their mail goes to SMTP_PORT, where a drill may listen.
 """
 
 import importlib.machinery
@@ -21,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parent.parent
 
 from bench import site  # noqa: E402
@@ -29,6 +36,7 @@ from config.local_services import profile  # noqa: E402
 # Shifted like every other port, so that two checkouts can run the drills side by side; below
 # the kernel's ephemeral range (32768 on), where a client's port could already hold it.
 PORT = 28600 + int(os.environ.get("KWIPPY_PORT_OFFSET") or 0)
+SMTP_PORT = 27000 + int(os.environ.get("KWIPPY_PORT_OFFSET") or 0)
 WORKERS = 4
 VAR = ROOT / "var" / "drills"
 DATABASE = "kwippy_drills"
@@ -48,13 +56,18 @@ def _services_script():
 class Stack:
     """The drills' services and gunicorn; every method waits until what it did has happened."""
 
-    def __init__(self, *, workers: int = WORKERS, port: int = PORT):
-        self.services = profile("drills")
+    def __init__(self, *, workers: int = WORKERS, port: int = PORT, services: str = "drills"):
+        # Another profile's services (tests restart the test PostgreSQL) with the same methods.
+        self.services = profile(services)
         self.script = _services_script()
         self.workers = workers
         self.port = port
-        self.env = site.environment(self.services, DATABASE, "config.settings")
+        self.env = {
+            **site.environment(self.services, DATABASE, "config.settings"),
+            "EMAIL_URL": f"smtp://127.0.0.1:{SMTP_PORT}",
+        }
         self.gunicorn: subprocess.Popen | None = None
+        self.lanes: dict[str, subprocess.Popen] = {}
 
     # Services ------------------------------------------------------------------------------
 
@@ -153,6 +166,61 @@ class Stack:
             if int(fields[1]) == self.gunicorn.pid and fields[0] != "Z":
                 children.append(int(stat.parent.name))
         return sorted(children)
+
+    # The job worker ----------------------------------------------------------------------
+
+    def jobs_start(self) -> None:
+        """Start whichever lane is not running, and wait until each has registered."""
+        VAR.mkdir(parents=True, exist_ok=True)
+        for name, argv in site.JOB_LANES.items():
+            if name in self.lanes and self.lanes[name].poll() is None:
+                continue
+            before = self.newest_worker()
+            with (VAR / f"{name}.log").open("ab") as log:
+                lane = subprocess.Popen(
+                    [sys.executable, *argv], cwd=ROOT, env=self.env, stdout=log, stderr=log
+                )
+            self.lanes[name] = lane
+
+            def registered(lane=lane, name=name, before=before) -> bool:
+                if lane.poll() is not None:
+                    raise RuntimeError(f"the {name} lane exited: see var/drills/{name}.log")
+                return self.newest_worker() > before
+
+            _wait(registered, f"the {name} lane")
+
+    def jobs_kill(self, name: str) -> int:
+        """SIGKILL a lane, as a lost machine would: its jobs stay "doing". Return its pid."""
+        lane = self.lanes.pop(name)
+        lane.kill()
+        lane.wait()
+        return lane.pid
+
+    def jobs_stop(self) -> None:
+        for lane in self.lanes.values():
+            lane.terminate()
+        for lane in self.lanes.values():
+            try:
+                lane.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                lane.kill()
+                lane.wait()
+        self.lanes = {}
+
+    def jobs_pids(self) -> dict[str, int | None]:
+        """Return each lane's process id, or None when it has exited."""
+        return {
+            name: lane.pid if lane.poll() is None else None for name, lane in self.lanes.items()
+        }
+
+    def newest_worker(self) -> int:
+        return self.sql("SELECT coalesce(max(id), 0) FROM procrastinate_workers")[0][0]
+
+    def sql(self, statement: str, params: tuple = ()) -> list[tuple]:
+        """Run one statement on the drills' database and return its rows."""
+        with psycopg.connect(self.env["DATABASE_URL"], autocommit=True) as conn:
+            cursor = conn.execute(statement, params)
+            return cursor.fetchall() if cursor.description else []
 
     def healthy(self) -> bool:
         import http.client

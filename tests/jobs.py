@@ -1,4 +1,4 @@
-"""Real job workers for tests: the Procfile's lanes, as `manage.py procrastinate worker` processes.
+"""Real job workers for tests: the Procfile's lanes, as `manage.py jobs_worker` processes.
 
 A worker is another process: it sees only committed rows, so tests that use one need
 `transactional_db`. It runs against pytest-django's test database (TEST_DATABASE_URL, read by

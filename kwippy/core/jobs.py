@@ -10,7 +10,8 @@ Queues by urgency, two lanes. A Procrastinate worker takes the next job from its
 one of its `concurrency` slots is free; a job already running is never set aside. On one worker
 serving both queues, a few long imports fill every slot and a password-reset mail waits behind
 them, however high its priority. So a worker is two processes (the Procfile's `interactive` and
-`bulk` lines, both `manage.py procrastinate worker`): one serves `interactive` alone (what a person
+`bulk` lines, both `manage.py jobs_worker`, Procrastinate's worker that comes back after a
+database outage: kwippy/core/worker.py): one serves `interactive` alone (what a person
 is waiting for: mail, soon a page fetch for their own save), the other `bulk` (imports, periodic
 upkeep). Bulk work can fill its own lane and no more. Two processes rather than two lanes in one:
 a CPU-bound import holds its process's GIL, and a lane killed or stuck leaves the other running.

@@ -73,3 +73,20 @@ class ImportFile(models.Model):
 
     def __str__(self) -> str:
         return f"file of {self.upload}"
+
+
+class ImportBatch(models.Model):
+    """A batch of an import written to the posts, saved in the same transaction as its posts.
+
+    A retried import (its worker was killed) goes on after the last one, with the counts it left:
+    it never writes a batch twice, and its summary is a single run's. They go with the file.
+    """
+
+    file = models.ForeignKey(ImportFile, on_delete=models.CASCADE, related_name="batches")
+    # services.ImportResult.as_json() once the batch was written: `read` is where the file stood.
+    result = models.JSONField()
+    # What the batch did to each URL (services.ImportState.record reads it back).
+    outcome = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"batch {self.pk} of {self.file_id}"

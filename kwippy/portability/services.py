@@ -5,6 +5,11 @@ batch in a short transaction of its own, so a file of tens of megabytes never ho
 transaction open for minutes. The posts app writes each batch (`posts_bulk_upsert`: a handful of
 statements a batch, the counts and change stamps with them); this module reads, cleans and
 reports.
+
+An import run by a job checkpoints each batch in the batch's own transaction (an ImportBatch: how
+far the file was read, the counts so far, what the batch did to each URL), so no kill leaves a
+checkpoint ahead of the posts or behind them. Run again, the job skips the bookmarks already read
+and goes on with the counts it had: its posts and its summary are a single run's.
 """
 
 import dataclasses
@@ -23,7 +28,7 @@ from django.utils import timezone
 
 from kwippy.accounts.models import User
 from kwippy.portability import jobs, netscape
-from kwippy.portability.models import Import, ImportFile
+from kwippy.portability.models import Import, ImportBatch, ImportFile
 from kwippy.posts.models import Post, url_hash
 from kwippy.posts.normalize import (
     DESCRIPTION_MAX_LENGTH,
@@ -33,7 +38,7 @@ from kwippy.posts.normalize import (
     normalize_url,
     shorten,
 )
-from kwippy.posts.services import PostRow, PostValues, posts_bulk_upsert
+from kwippy.posts.services import BulkUpsertResult, PostRow, PostValues, posts_bulk_upsert
 from kwippy.posts.tags import MAX_TAGS, TAG_MAX_LENGTH, normalize_tag
 
 log = logging.getLogger(__name__)
@@ -218,6 +223,79 @@ def _blocks(stream: BinaryIO, progress: Callable[[int], None] | None) -> Iterato
         yield block
 
 
+def _values_json(values: PostValues) -> dict:
+    return {
+        **values._asdict(),
+        "created": values.created.isoformat(),
+        "updated": values.updated.isoformat(),
+    }
+
+
+def _values_from_json(data: dict) -> PostValues:
+    return PostValues(
+        **{
+            **data,
+            "created": datetime.fromisoformat(data["created"]),
+            "updated": datetime.fromisoformat(data["updated"]),
+        }
+    )
+
+
+@dataclasses.dataclass
+class ImportState:
+    """How far an import has gone: its counts, and what it did to each URL written so far.
+
+    For each URL a batch created or changed it keeps the post as it was before the import: a later
+    copy in a later batch applies to that, not on top of the earlier copy (a copy and a later one
+    can be a whole batch apart).
+    """
+
+    result: ImportResult = dataclasses.field(default_factory=ImportResult)
+    outcomes: dict[str, str] = dataclasses.field(default_factory=dict)
+    originals: dict[str, PostValues | None] = dataclasses.field(default_factory=dict)
+
+    def record(self, outcome: BulkUpsertResult) -> None:
+        """Take in what a written batch did."""
+        for key in outcome.created:
+            self.originals[key] = None
+            self.outcomes[key] = "created"
+        for key, before in outcome.updated.items():
+            self.originals.setdefault(key, before)
+            self.outcomes[key] = "updated"
+        for key in outcome.unchanged:
+            self.outcomes[key] = "unchanged"
+        self.result.written = len(self.outcomes)
+
+    def batch_fields(self, outcome: BulkUpsertResult) -> dict:
+        """Return the fields of the ImportBatch that checkpoints this state, `outcome` its last."""
+        return {"result": self.result.as_json(), "outcome": _outcome_json(outcome)}
+
+    @classmethod
+    def from_batches(cls, batches: Iterable[ImportBatch]) -> "ImportState":
+        """Return the state an import's checkpointed batches, in order, left it in."""
+        state = cls()
+        for batch in batches:
+            state.record(_outcome_from_json(batch.outcome))
+            state.result = ImportResult.from_json(batch.result)
+        return state
+
+
+def _outcome_json(outcome: BulkUpsertResult) -> dict:
+    return {
+        "created": sorted(outcome.created),
+        "updated": {key: _values_json(before) for key, before in outcome.updated.items()},
+        "unchanged": sorted(outcome.unchanged),
+    }
+
+
+def _outcome_from_json(data: dict) -> BulkUpsertResult:
+    return BulkUpsertResult(
+        created=set(data["created"]),
+        updated={key: _values_from_json(before) for key, before in data["updated"].items()},
+        unchanged=set(data["unchanged"]),
+    )
+
+
 def bookmarks_import(
     *,
     user: User,
@@ -227,6 +305,9 @@ def bookmarks_import(
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
     batch_written: Callable[[ImportResult], None] | None = None,
+    resume: ImportState | None = None,
+    checkpoint: Callable[[ImportState, BulkUpsertResult], None] | None = None,
+    now: datetime | None = None,
 ) -> ImportResult:
     """Import a Netscape bookmark file into a person's posts and return what happened.
 
@@ -237,53 +318,53 @@ def bookmarks_import(
 
     The stream is read once, from where it stands; `progress` is called with the number of bytes
     read each time, so it adds up to the file's size. `batch_written` is called with the result so
-    far (`written` counts the links stored) after each batch is committed.
-    """
-    result = ImportResult()
-    now = timezone.now()
-    pending: dict[str, PostRow] = {}
-    # What each URL written so far came to, and for each one a batch created or changed, the post
-    # as it was before the import: a later copy in a later batch applies to that, not on top of
-    # the earlier copy (a copy and a later one can be a whole batch apart).
-    outcomes: dict[str, str] = {}
-    originals: dict[str, PostValues | None] = {}
+    far (`written` counts the links stored) after each batch is committed; `checkpoint` with the
+    state and the batch's outcome inside the batch's transaction, before it commits.
 
-    def flush():
-        for attempt in range(BATCH_ATTEMPTS):
+    With `resume`, the state a checkpoint left, the file's first `resume.result.read` bookmarks are
+    passed over and the import goes on from there; `now` is then the first run's (the time given
+    to undated bookmarks and against which dates are in the future).
+    """
+    state = resume or ImportState()
+    result = state.result
+    now = now or timezone.now()
+    already_read = result.read
+    pending: dict[str, PostRow] = {}
+
+    def written_batch() -> BulkUpsertResult:
+        for attempt in itertools.count(1):
             try:
-                outcome = posts_bulk_upsert(
+                return posts_bulk_upsert(
                     user=user,
                     rows=pending,
                     unmarked_private=unmarked_private,
                     now=now,
-                    originals=originals,
+                    originals=state.originals,
                 )
-                break
             except IntegrityError:
                 # The person saved one of these URLs while the batch ran: read again, retry.
-                if attempt == BATCH_ATTEMPTS - 1:
+                if attempt == BATCH_ATTEMPTS:
                     raise
-        for key in outcome.created:
-            originals[key] = None
-            outcomes[key] = "created"
-        for key, before in outcome.updated.items():
-            originals.setdefault(key, before)
-            outcomes[key] = "updated"
-        for key in outcome.unchanged:
-            outcomes[key] = "unchanged"
+
+    def flush():
+        with transaction.atomic():
+            outcome = written_batch()
+            state.record(outcome)
+            if checkpoint is not None:
+                checkpoint(state, outcome)
         pending.clear()
-        result.written = len(outcomes)
         if batch_written is not None:
             batch_written(result)
 
     parser = netscape.NetscapeParser()
-    for bookmark in parser.read(netscape.decode(_blocks(stream, progress))):
+    bookmarks = parser.read(netscape.decode(_blocks(stream, progress)))
+    for bookmark in itertools.islice(bookmarks, already_read, None):
         result.read += 1
         row = _clean(bookmark, folders_as_tags=folders_as_tags, now=now, result=result)
         if row is None:
             continue
         key = url_hash(row.url)
-        if key in pending or key in outcomes:
+        if key in pending or key in state.outcomes:
             result.duplicates += 1
             # The later copy takes the earlier one's place, and is written in its own turn.
             pending.pop(key, None)
@@ -298,7 +379,7 @@ def bookmarks_import(
         )
     if pending:
         flush()
-    tally = Counter(outcomes.values())
+    tally = Counter(state.outcomes.values())
     result.imported, result.updated, result.unchanged = (
         tally["created"],
         tally["updated"],
@@ -363,16 +444,22 @@ def import_queue(
 def import_run(*, import_id: int) -> None:
     """Run a queued import from its stored file, writing its progress as it goes.
 
-    Run again after a lost worker, it imports the file again from the start: the import is
-    idempotent, so the posts end as a single run leaves them.
+    Run again after a lost worker, it goes on after the last batch it wrote (an ImportBatch), with
+    the counts and the starting time it had then.
     """
     upload = Import.objects.select_related("owner").get(pk=import_id)
     if upload.state == Import.State.DONE:
         return
-    data = bytes(ImportFile.objects.get(upload=upload).data)
-    started = timezone.now()
+    stored = ImportFile.objects.get(upload=upload)
+    state = ImportState.from_batches(stored.batches.order_by("pk"))
+    started = upload.started or timezone.now()
     Import.objects.filter(pk=import_id).update(
-        state=Import.State.RUNNING, started=started, finished=None, bytes_read=0, error=""
+        state=Import.State.RUNNING,
+        started=started,
+        finished=None,
+        bytes_read=0,
+        result=state.result.as_json(),
+        error="",
     )
     bytes_read = 0
     last_written = time.monotonic()
@@ -380,6 +467,9 @@ def import_run(*, import_id: int) -> None:
     def count_bytes(size: int) -> None:
         nonlocal bytes_read
         bytes_read += size
+
+    def save_batch(state: ImportState, outcome: BulkUpsertResult) -> None:
+        ImportBatch.objects.create(file=stored, **state.batch_fields(outcome))
 
     def write_progress(result: ImportResult) -> None:
         nonlocal last_written
@@ -392,11 +482,14 @@ def import_run(*, import_id: int) -> None:
     try:
         result = bookmarks_import(
             user=upload.owner,
-            stream=io.BytesIO(data),
+            stream=io.BytesIO(bytes(stored.data)),
             folders_as_tags=upload.folders_as_tags,
             unmarked_private=upload.unmarked_private,
             progress=count_bytes,
             batch_written=write_progress,
+            resume=state,
+            checkpoint=save_batch,
+            now=started,
         )
     except NotABookmarkFile as error:
         _import_failed(import_id=import_id, error=str(error))
@@ -426,7 +519,8 @@ def _import_failed(*, import_id: int, error: str) -> None:
 
 def import_files_delete_expired(*, now: datetime) -> int:
     """Delete the files of imports that failed over FAILED_FILE_KEPT ago; return how many."""
-    deleted, _ = ImportFile.objects.filter(
+    _, deleted = ImportFile.objects.filter(
         upload__state=Import.State.FAILED, upload__finished__lt=now - FAILED_FILE_KEPT
     ).delete()
-    return deleted
+    # Their batches go with them, and count apart.
+    return deleted.get(ImportFile._meta.label, 0)

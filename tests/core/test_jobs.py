@@ -1,11 +1,13 @@
 """The task engine: transactional enqueue, the two lanes, stalled jobs retried."""
 
 import contextlib
+import time
 
-from django.db import transaction
+from django.db import connection, transaction
 
+from drills.stack import Stack
 from tests.job_tasks import job_hold, job_mark
-from tests.jobs import WorkerProcess, job_rows, procfile_option, wait_until
+from tests.jobs import WorkerProcess, job_rows, newest_worker_id, procfile_option, wait_until
 
 
 class SaveFailed(Exception):
@@ -59,3 +61,19 @@ def test_a_job_whose_worker_is_killed_is_retried_and_finishes(jobs_table, tmp_pa
         with WorkerProcess("bulk"):
             wait_until(hold.with_suffix(".done").exists, "the retried job to finish")
             wait_until(lambda: job_rows(job_hold.name) == [], "the job to be done")
+
+
+def test_a_worker_comes_back_on_its_own_after_postgres_restarts(jobs_table, tmp_path):
+    postgres = Stack(services="test")
+    with WorkerProcess("interactive") as lane:
+        before = newest_worker_id()
+        postgres.postgres_stop()
+        time.sleep(2)
+        postgres.postgres_start()
+        # This process's connection went with the server, as the worker's did.
+        connection.close()
+        wait_until(lambda: newest_worker_id() > before, "the worker to register again")
+        assert lane.process.poll() is None, lane.output()
+        job_mark.defer(path=str(tmp_path / "after"))
+        wait_until((tmp_path / "after").exists, "a job queued after the restart")
+        assert lane.process.poll() is None

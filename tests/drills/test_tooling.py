@@ -1,11 +1,19 @@
 """The load clients against a live kwippy, and the drills' verdicts on made-up timelines."""
 
+from collections import Counter
 from urllib.parse import urlsplit
 
 import pytest
 
 from drills.load import Client, Sample, Site, personas, summarize
-from drills.run import judge_object_cache, judge_postgres, judge_session_store, judge_worker
+from drills.run import (
+    judge_import_worker,
+    judge_jobs_postgres,
+    judge_object_cache,
+    judge_postgres,
+    judge_session_store,
+    judge_worker,
+)
 from kwippy.posts.models import Post
 from tests.conftest import PASSWORD
 
@@ -104,3 +112,72 @@ def test_the_worker_drill_allows_only_the_request_in_flight_to_fail():
     assert judge_worker([*samples, in_flight], killed=10, replaced=10.2).passed
     assert not judge_worker([*samples, in_flight, _sample(12, 0)], killed=10, replaced=10.2).passed
     assert not judge_worker(samples, killed=10, replaced=None).passed
+
+
+def _import_worker_verdict(samples, **changes):
+    summary = {"read": 100, "imported": 90, "duplicates": 5, "skipped": {"unsafe": 5}}
+    facts = {
+        "killed_at_read": 30,
+        "bookmarks": 100,
+        "state": "done",
+        "file_urls": 90,
+        "posts": 90,
+        "distinct_posts": 90,
+        "missing": 0,
+        "summary": summary,
+        "clean_summary": dict(summary),
+        **changes,
+    }
+    return judge_import_worker(samples, **facts)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"killed_at_read": 100},  # killed after the import had read it all: nothing was tested
+        {"state": "failed"},
+        {"posts": 91, "distinct_posts": 90},  # a bookmark stored twice
+        {"posts": 89, "distinct_posts": 89, "missing": 1},
+        {"summary": {"read": 100, "imported": 60, "duplicates": 5, "skipped": {"unsafe": 5}}},
+    ],
+)
+def test_the_import_worker_drill_wants_each_bookmark_once_and_a_clean_runs_summary(changes):
+    calm = [_sample(t) for t in range(60)]
+    assert _import_worker_verdict(calm).passed
+    assert not _import_worker_verdict(calm, **changes).passed
+
+
+def test_the_import_worker_drill_fails_on_a_server_error_under_load():
+    assert not _import_worker_verdict([_sample(5), _sample(40, 502)]).passed
+
+
+def _jobs_postgres_verdict(**changes):
+    lanes = {"interactive": 101, "bulk": 102}
+    facts = {
+        "queued": 3,
+        "statuses": {"succeeded": 3},
+        "delivered": Counter({"mail 0": 1, "mail 1": 2, "mail 2": 1}),
+        "lanes_before": lanes,
+        "lanes_after": dict(lanes),
+        "heartbeats_after": 2,
+        "outage": 5.0,
+        "finished_after": 12.0,
+        **changes,
+    }
+    return judge_jobs_postgres(**facts)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"statuses": {"succeeded": 2, "doing": 1}},
+        {"statuses": {"succeeded": 2, "failed": 1}},
+        {"delivered": Counter({"mail 0": 1, "mail 1": 1})},  # one mail never sent
+        {"lanes_after": {"interactive": 101, "bulk": None}},  # a lane exited
+        {"lanes_after": {"interactive": 103, "bulk": 102}},  # someone restarted a lane
+        {"heartbeats_after": 1},
+    ],
+)
+def test_the_jobs_postgres_drill_wants_every_job_done_by_the_same_workers(changes):
+    assert _jobs_postgres_verdict().passed
+    assert not _jobs_postgres_verdict(**changes).passed

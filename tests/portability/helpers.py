@@ -16,10 +16,15 @@ def imports_run_queued() -> None:
         import_run(import_id=pk)
 
 
-def generated_file(count: int, *, site: str = "example") -> bytes:
-    """Return a Netscape bookmark file of `count` distinct bookmarks, tagged and dated."""
+def generated_file(count: int, *, site: str = "example", distinct: int | None = None) -> bytes:
+    """Return a Netscape bookmark file of `count` bookmarks, tagged and dated.
+
+    With `distinct`, bookmark n links to page n % distinct: the file holds pages again, with
+    other titles and tags, `count - distinct` bookmarks after their first copy.
+    """
+    distinct = distinct or count
     rows = "".join(
-        f'<DT><A HREF="https://{site}.test/page/{n}" ADD_DATE="{1_500_000_000 + n}" '
+        f'<DT><A HREF="https://{site}.test/page/{n % distinct}" ADD_DATE="{1_500_000_000 + n}" '
         f'TAGS="t{n % 7},batch{n // 1000}">Page {n}</A>\n<DD>Note {n}\n'
         for n in range(count)
     )

@@ -1,7 +1,7 @@
 """Imports as jobs: the stored file's life, and the job run by real workers (tests/jobs.py)."""
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -9,9 +9,10 @@ from django.test import Client
 from django.utils import timezone
 
 from kwippy.portability import services
-from kwippy.portability.models import Import, ImportFile
+from kwippy.portability.models import Import, ImportBatch, ImportFile
 from kwippy.portability.templatetags.portability_format import duration
 from kwippy.posts.models import Post
+from kwippy.posts.services import BulkUpsertResult, PostValues
 from tests.jobs import WorkerProcess, procfile_option, wait_until
 from tests.portability.helpers import generated_file, imports_run_queued
 
@@ -84,19 +85,27 @@ class TestImportJobs:
         )
         assert import_state(second.pk).started >= import_state(first.pk).finished
 
-    def test_a_worker_killed_mid_import_loses_nothing(self, jobs_table, alice, bob):
-        data = generated_file(20_000)
+    def test_a_worker_killed_mid_import_goes_on_to_a_clean_runs_posts_and_summary(
+        self, jobs_table, alice, bob
+    ):
+        # The last 4,000 bookmarks are later copies of the first 4,000: written before the kill,
+        # they must still count as duplicates, and the pages as created, after it.
+        data = generated_file(24_000, distinct=20_000)
         with WorkerProcess("interactive"):
             with WorkerProcess("bulk") as doomed:
                 upload = queue(alice, data)
                 wait_until(
-                    lambda: import_state(upload.pk).result.get("written", 0) > 0,
+                    lambda: import_state(upload.pk).result.get("written", 0) >= 4_000,
                     "the import to write some bookmarks",
                     seconds=120,
                 )
                 doomed.kill()
             assert not import_state(upload.pk).is_finished
-            assert 0 < Post.objects.filter(user=alice).count() < 20_000
+            written = Post.objects.filter(user=alice).count()
+            checkpoint = ImportBatch.objects.filter(file_id=upload.pk).latest("pk")
+            # The checkpoint is exactly where the posts are: saved in the same transactions.
+            assert checkpoint.result["written"] == written
+            assert 0 < checkpoint.result["read"] < 24_000
             with WorkerProcess("bulk"):
                 wait_until(
                     lambda: import_state(upload.pk).is_finished,
@@ -104,9 +113,30 @@ class TestImportJobs:
                     seconds=300,
                 )
         assert import_state(upload.pk).state == Import.State.DONE
-        services.bookmarks_import(user=bob, stream=io.BytesIO(data))
+        assert not ImportBatch.objects.exists()
+        clean = services.bookmarks_import(user=bob, stream=io.BytesIO(data))
+        assert import_state(upload.pk).result == clean.as_json()
+        assert (clean.read, clean.imported, clean.duplicates) == (24_000, 20_000, 4_000)
         assert stored_posts(alice) == stored_posts(bob)
         assert len(stored_posts(alice)) == 20_000
+
+
+def test_an_imports_state_read_back_from_its_checkpoints_is_the_state_it_saved(alice):
+    upload = queue(alice, generated_file(3))
+    moment = datetime(2020, 1, 2, 3, 4, 5, 678_901, tzinfo=UTC)
+    before = PostValues("Old title", "", ["a", "b"], True, False, moment, moment)
+    state = services.ImportState()
+    state.result.read, state.result.duplicates = 4, 1
+    for outcome in (
+        BulkUpsertResult(created={"new"}, updated={"changed": before}),
+        BulkUpsertResult(updated={"new": before}, unchanged={"same"}),
+    ):
+        state.record(outcome)
+        ImportBatch.objects.create(file_id=upload.pk, **state.batch_fields(outcome))
+
+    saved = ImportBatch.objects.filter(file_id=upload.pk).order_by("pk")
+    assert services.ImportState.from_batches(saved) == state
+    assert state.originals == {"new": None, "changed": before}
 
 
 class TestProgressFigures:
