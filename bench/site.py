@@ -61,9 +61,10 @@ def environment(services, database: str, settings: str = "bench.settings") -> di
     }
 
 
-def postgres(services, sql: str, params: tuple = ()) -> list[tuple]:
-    """Run one statement on the cluster's `postgres` database (creating and labelling others)."""
-    url = services.database_url.rsplit("/", 1)[0] + "/postgres"
+def postgres(services, sql: str, params: tuple = (), *, database: str = "postgres") -> list[tuple]:
+    """Run one statement on a database of the cluster: by default `postgres` (creating and
+    labelling others)."""
+    url = services.database_url.rsplit("/", 1)[0] + f"/{database}"
     with psycopg.connect(url, autocommit=True) as conn:
         cursor = conn.execute(sql, params)
         return cursor.fetchall() if cursor.description else []
@@ -117,13 +118,20 @@ def object_cache_flush(services) -> None:
 # gunicorn -------------------------------------------------------------------------------------
 
 
+PROCFILE = (ROOT / "Procfile").read_text().splitlines()
 # A job worker's two lanes, as the Procfile runs them: `python manage.py procrastinate worker …`,
 # kept from `manage.py` on.
 JOB_LANES = [
     line.partition(":")[2].split()[1:]
-    for line in (ROOT / "Procfile").read_text().splitlines()
+    for line in PROCFILE
     if line.startswith(("interactive:", "bulk:"))
 ]
+# The gunicorn workers `make run` starts (the Procfile's `web` line).
+WEB_WORKERS = next(
+    int(re.search(r"--workers (\d+)", line).group(1))
+    for line in PROCFILE
+    if line.startswith("web:")
+)
 
 
 class Server:
@@ -163,7 +171,7 @@ class Server:
         with tempfile.TemporaryFile() as errors:
             self.process = subprocess.Popen(
                 [
-                    sys.executable, "-m", "gunicorn", "config.wsgi",
+                    sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "gunicorn.conf.py",
                     "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
                     "--timeout", str(int(TIMEOUT)), "--log-level", "warning",
                 ],
