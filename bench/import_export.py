@@ -2,17 +2,27 @@
 
     KWIPPY_PORT_OFFSET=N python bench/import_export.py [--profile dev|test] [--bookmarks 100000]
                                                        [--repeat 1] [--per-post 1000]
+                                                       [--clients 2] [--visitor-interval 0.2]
+                                                       [--idle-seconds 20]
                                                        [--json results.json]
 
 Writes a bookmark file shaped like a long-lived account (folders, tags, descriptions, private and
-to-read marks, a few duplicates and unsafe URLs), then, against gunicorn (DEBUG=0, the timeouts of
-the deployed site) and a job worker's two lanes on a database of its own (`kwippy_bench_import`,
-built afresh and dropped at the end), for a new person each run: uploads it on the import page and
-follows the import's page until the job's summary shows (upload to summary, as a person waits),
-uploads it again (the no-change path), and downloads the export. For scale it also times saving a
-sample one bookmark at a time through the API (`posts/add` with an app password). A script, not a
-test: it prints times, it asserts none. `--json` also writes the figures as data (bench/run.py
-reads them).
+to-read marks, a few duplicates and unsafe URLs), then, against gunicorn (DEBUG=0, the workers
+`make run` gives it, the timeouts of the deployed site) and a job worker's two lanes on a database
+of its own (`kwippy_bench_import`, built afresh and dropped at the end), for a new person each run:
+uploads it on the import page and follows the import's page until the job's summary shows (upload
+to summary, as a person waits), uploads it again (the no-change path), and downloads the export.
+For scale it also times saving a sample one bookmark at a time through the API (`posts/add` with an
+app password).
+
+Meanwhile other people read the site: while each first upload runs to its summary, `--clients`
+visitors each request the home page, a person's profile, one of their tags and a search in turn,
+one request every `--visitor-interval` seconds; the same visitors read the same pages for
+`--idle-seconds` before any import, on the idle site. The two sets of p50/p95 side by side show
+what an import costs everybody else. The pages are a neighbour's, whose few bookmarks use words and
+tags the generated file does not, so that only the load differs, not what the pages hold (the home
+page alone also shows the importer's public bookmarks, as it would). A script, not a test: it
+prints times, it asserts none. `--json` also writes the figures as data (bench/run.py reads them).
 """
 
 import argparse
@@ -22,6 +32,7 @@ import random
 import re
 import statistics
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,9 +44,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.site import (
     PASSWORD,
     PORT,
+    WEB_WORKERS,
     Browser,
     Server,
     basic_authorization,
+    bookmark_add,
     database_create,
     environment,
     exported_urls,
@@ -49,6 +62,11 @@ DATABASE = "kwippy_bench_import"
 IMPORT_WAIT = 600
 IMPORT_GOAL = 60.0
 EXPORT_GOAL = 10.0
+# The 95th percentile every page should stay under, import or not (bench/pages.py's goal).
+PAGE_GOAL_MS = 100.0
+# The neighbour whose pages the visitors read; none of these words is in WORDS.
+NEIGHBOUR = "neighbour"
+NEIGHBOUR_TAGS = ["gardening", "allotment", "compost", "seeds", "orchard"]
 WORDS = [
     "python",
     "django",
@@ -251,6 +269,108 @@ def add_one_by_one(env: dict[str, str], sample: list[Bookmark]) -> float:
     return (time.perf_counter() - started) / len(sample)
 
 
+def neighbour_pages() -> dict[str, str]:
+    """Give the neighbour 40 public bookmarks; return the pages the visitors read, by name."""
+    browser = Browser(PORT)
+    browser.sign_up(NEIGHBOUR, PASSWORD)
+    for n in range(40):
+        bookmark_add(
+            browser,
+            url=f"https://garden{n}.example/notes/{n}",
+            title=f"Allotment diary, week {n}: {NEIGHBOUR_TAGS[n % 5]} and rhubarb",
+            description="What grew, what the slugs ate, and what to sow next. " * 2,
+            tags=f"{NEIGHBOUR_TAGS[n % 5]} {NEIGHBOUR_TAGS[(n + 1) % 5]}",
+        )
+    return {
+        "home (visitor)": "/",
+        "profile": f"/u/{NEIGHBOUR}/",
+        "tag": f"/t/{NEIGHBOUR_TAGS[0]}/",
+        "search": "/search/?q=rhubarb",
+    }
+
+
+class Visitors:
+    """`count` visitors, each a thread requesting `pages` in turn until stopped, one every
+    `interval` seconds (or as soon as the last answer came, when that took longer).
+
+    Paced, not as fast as answers come: people reading pages leave the server time between
+    requests, and two visitors with no pause would keep two of its three workers busy on their
+    own, measuring a server they saturate rather than the import's cost. Their times are kept per
+    page name. Threads, not processes: they spend their time waiting.
+    """
+
+    def __init__(self, pages: dict[str, str], count: int, interval: float):
+        self.pages, self.count, self.interval = pages, count, interval
+        self.times: dict[str, list[float]] = {name: [] for name in pages}
+        self.failures = 0
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def _visit(self, offset: int) -> None:
+        browser = Browser(PORT)
+        names = list(self.pages)
+        turn = offset
+        # Visitors start apart, not in step.
+        self._stop.wait(self.interval * offset / self.count)
+        while not self._stop.is_set():
+            name = names[turn % len(names)]
+            turn += 1
+            started = time.perf_counter()
+            status, _ = browser.get(self.pages[name])
+            elapsed = time.perf_counter() - started
+            if status == 200:
+                self.times[name].append(elapsed * 1000)
+            else:
+                self.failures += 1
+            self._stop.wait(max(0.0, self.interval - elapsed))
+
+    def __enter__(self) -> "Visitors":
+        self._threads = [
+            threading.Thread(target=self._visit, args=(n,), daemon=True) for n in range(self.count)
+        ]
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join()
+
+    def figures(self) -> dict[str, dict]:
+        """Return p50, p95 and max per page, in ms, and how many requests each had."""
+        table = {}
+        for name, times in self.times.items():
+            times = sorted(times)
+            if not times:
+                continue
+            table[name] = {
+                "requests": len(times),
+                "p50_ms": round(statistics.median(times), 2),
+                "p95_ms": round(times[min(len(times) - 1, int(len(times) * 0.95))], 2),
+                "max_ms": round(times[-1], 2),
+            }
+        return table
+
+
+def warm_up(pages: dict[str, str]) -> None:
+    """Request each page a few times: connections, templates and caches, as on a running site."""
+    browser = Browser(PORT)
+    for _ in range(5):
+        for path in pages.values():
+            browser.get(path)
+
+
+def merged(runs: list[Visitors]) -> Visitors:
+    """Return one set of visitors' times holding every run's."""
+    together = Visitors(runs[0].pages, runs[0].count, runs[0].interval)
+    for run in runs:
+        for name, times in run.times.items():
+            together.times[name] += times
+        together.failures += run.failures
+    return together
+
+
 def median_line(label: str, times: list[float], count: int, goal: float | None = None) -> str:
     median = statistics.median(times)
     spread = f" (min {min(times):.2f}, max {max(times):.2f})" if len(times) > 1 else ""
@@ -266,6 +386,13 @@ def main() -> None:
     parser.add_argument("--bookmarks", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=1, help="runs of each step (median)")
     parser.add_argument("--per-post", type=int, default=1000, help="bookmarks saved one by one")
+    parser.add_argument("--clients", type=int, default=2, help="visitors reading other pages")
+    parser.add_argument(
+        "--visitor-interval", type=float, default=0.2, help="seconds between a visitor's requests"
+    )
+    parser.add_argument(
+        "--idle-seconds", type=float, default=20, help="how long they read the idle site"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     options = parser.parse_args()
@@ -282,12 +409,19 @@ def main() -> None:
     print(f"generated {len(document) / 1e6:.1f} MB in {generated:.1f} s")
 
     import_times, again_times, export_times = [], [], []
+    during_runs: list[Visitors] = []
     try:
-        with Server(env, PORT, job_workers=True):
+        with Server(env, PORT, workers=WEB_WORKERS, job_workers=True):
+            pages = neighbour_pages()
+            warm_up(pages)
+            with Visitors(pages, options.clients, options.visitor_interval) as idle:
+                time.sleep(options.idle_seconds)
             for attempt in range(options.repeat):
                 browser = Browser(PORT)
                 browser.sign_up(f"importer{attempt}", PASSWORD)
-                import_time, result = timed(lambda browser=browser: upload(browser, document))
+                with Visitors(pages, options.clients, options.visitor_interval) as during:
+                    import_time, result = timed(lambda browser=browser: upload(browser, document))
+                during_runs.append(during)
                 again_time, again = timed(lambda browser=browser: upload(browser, document))
                 export_time, exported = timed(lambda browser=browser: export(browser))
                 import_times.append(import_time)
@@ -318,6 +452,26 @@ def main() -> None:
         f"{per_post * 1000:.2f} ms each, {per_post * read:.0f} s for the file; "
         f"the batched import is {per_post / batched:.1f}x faster per bookmark"
     )
+    during = merged(during_runs)
+    idle_pages, during_pages = idle.figures(), during.figures()
+    print()
+    print(
+        f"other pages, {options.clients} visitors each every {options.visitor_interval:g} s, "
+        "idle site vs during the imports "
+        f"(p50 / p95 ms, goal p95 < {PAGE_GOAL_MS:.0f} ms):"
+    )
+    for name in pages:
+        before, meanwhile = idle_pages.get(name), during_pages.get(name)
+        if not (before and meanwhile):
+            continue
+        verdict = "met" if meanwhile["p95_ms"] < PAGE_GOAL_MS else "MISSED"
+        print(
+            f"  {name:<16}{before['p50_ms']:>7.1f} /{before['p95_ms']:>7.1f}   "
+            f"{meanwhile['p50_ms']:>7.1f} /{meanwhile['p95_ms']:>7.1f}   "
+            f"{meanwhile['requests']:>5} requests   {verdict}"
+        )
+    if idle.failures or during.failures:
+        print(f"  failed requests: {idle.failures} idle, {during.failures} during the imports")
     if options.json:
 
         def step(times: list[float], count: int, goal: float | None = None) -> dict:
@@ -333,7 +487,7 @@ def main() -> None:
             "bookmarks": options.bookmarks,
             "file_mb": round(len(document) / 1e6, 1),
             "runs": options.repeat,
-            "through": "the import page, the export download and the API, over HTTP (gunicorn)",
+            "through": "the import page, the export download and the API, over HTTP",
             "read": read,
             "imported": imported,
             "exported": len(urls),
@@ -346,6 +500,16 @@ def main() -> None:
             "one_by_one": "API `posts/add` call",
             "one_by_one_ms": round(per_post * 1000, 3),
             "batched_speedup_per_bookmark": round(per_post / batched, 1),
+            "served_by": f"gunicorn, {WEB_WORKERS} sync workers, and a job worker's two lanes",
+            "meanwhile": {
+                "clients": options.clients,
+                "visitor_interval_s": options.visitor_interval,
+                "idle_seconds": options.idle_seconds,
+                "goal_ms": PAGE_GOAL_MS,
+                "idle": idle_pages,
+                "during": during_pages,
+                "failures": {"idle": idle.failures, "during": during.failures},
+            },
         }
         options.json.write_text(json.dumps(figures, indent=2) + "\n")
 

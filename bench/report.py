@@ -36,6 +36,54 @@ def posts(size: str) -> str:
     return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
 
 
+def provenance(figures: dict) -> list[str]:
+    """Return a line saying which run measured a benchmark kept from an earlier run (`--only`),
+    and how busy the machine was while it ran."""
+    lines = []
+    measured_by = figures.get("measured_by")
+    if measured_by:
+        lines.append(
+            f"Kept from the run of {measured_by['date']} (commit {measured_by['commit']}, "
+            f"`{measured_by['services']}` services; load average "
+            f"{', '.join(map(str, measured_by['load_average_before']))} before it)."
+        )
+    load = figures.get("load_average")
+    if load:
+        lines.append(
+            f"Load average while it ran: {', '.join(map(str, load['before']))} before, "
+            f"{', '.join(map(str, load['after']))} after."
+        )
+    return [" ".join(lines), ""] if lines else []
+
+
+def pages_side_by_side(meanwhile: dict) -> list[str]:
+    """Return the table of other pages' times on the idle site and during the imports."""
+    lines = [
+        f"Meanwhile {meanwhile['clients']} visitors read other pages, each one request every "
+        f"{meanwhile['visitor_interval_s']:g} s, during every first import and, before any, for "
+        f"{meanwhile['idle_seconds']:g} s on the idle site. p50 / p95 in ms; the goal is a p95 "
+        f"under {meanwhile['goal_ms']:.0f} ms during the import.",
+        "",
+        "| page | idle p50 / p95 | during the import p50 / p95 | requests during | goal |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for page, during in meanwhile["during"].items():
+        idle = meanwhile["idle"].get(page)
+        idle_cell = f"{idle['p50_ms']:.1f} / {idle['p95_ms']:.1f}" if idle else "—"
+        verdict = "met" if during["p95_ms"] < meanwhile["goal_ms"] else "missed"
+        lines.append(
+            f"| {page} | {idle_cell} | {during['p50_ms']:.1f} / {during['p95_ms']:.1f} "
+            f"| {during['requests']} | {verdict} |"
+        )
+    failures = meanwhile["failures"]
+    if failures["idle"] or failures["during"]:
+        lines += [
+            "",
+            f"Failed requests: {failures['idle']} idle, {failures['during']} during the imports.",
+        ]
+    return [*lines, ""]
+
+
 def section(result: dict, title: str) -> list[str]:
     machine = result["machine"]
     before, after = machine["load_average_before"], machine["load_average_after"]
@@ -56,7 +104,7 @@ def section(result: dict, title: str) -> list[str]:
     bench = result["benchmarks"]
 
     sessions = bench.get("session_engines", {})
-    lines += ["### Session engines, signed in", ""]
+    lines += ["### Session engines, signed in", "", *provenance(sessions)]
     if "skipped" in sessions:
         lines += [f"Skipped: {sessions['skipped']}.", ""]
     elif sessions:
@@ -89,6 +137,7 @@ def section(result: dict, title: str) -> list[str]:
         lines += [
             "### Feed polls",
             "",
+            *provenance(basic),
             f"gunicorn {basic['workers']} workers, 50-item RSS feeds, one poll at a time; "
             f"medians of {basic['rounds']} rounds (Basic auth, {basic['hasher']}) and "
             f"{feeds['rounds']} rounds (304s).",
@@ -117,6 +166,7 @@ def section(result: dict, title: str) -> list[str]:
         lines += [
             "### Pages at scale",
             "",
+            *provenance(pages),
             f"Over HTTP ({first['served_by']}), one request at a time, "
             f"{first['pages']['home (visitor)']['requests']} requests per page and size with "
             f"random people, tags of every frequency, links and search words. Largest data set: "
@@ -158,12 +208,14 @@ def section(result: dict, title: str) -> list[str]:
         through = portability.get("through", "the import and export services in one process")
         one_by_one = portability.get("one_by_one", "`post_create`")
         one_by_one_ms = portability.get("one_by_one_ms", portability.get("one_post_create_ms"))
+        served_by = f" ({portability['served_by']})" if "served_by" in portability else ""
         lines += [
             "### Import and export",
             "",
+            *provenance(portability),
             f"{portability['bookmarks']:,} bookmarks ({portability['file_mb']} MB Netscape file; "
             f"{portability['imported']:,} kept after duplicates and unsafe URLs), through "
-            f"{through}, median of {portability['runs']} runs; "
+            f"{through}{served_by}, median of {portability['runs']} runs; "
             f"exported URLs {'match' if portability['same_urls'] else 'DO NOT match'} the file's.",
             "",
             "| step | median s | bookmarks/s | goal |",
@@ -182,6 +234,34 @@ def section(result: dict, title: str) -> list[str]:
             "bookmark.",
             "",
         ]
+        if "meanwhile" in portability:
+            lines += pages_side_by_side(portability["meanwhile"])
+
+    jobs = bench.get("job_latency")
+    if jobs:
+        before, after = jobs["bulk_before"], jobs["bulk_after"]
+        lines += [
+            "### Job latency",
+            "",
+            *provenance(jobs),
+            f"From `defer()` to the start of an `interactive` job that does nothing: "
+            f"{jobs['jobs']} jobs queued one every {jobs['interval_s']:g} s by a site process, "
+            "taken by the Procfile's interactive lane (LISTEN/NOTIFY), first on an idle engine, "
+            f"then with {jobs['bulk_imports']} imports of {jobs['bulk_bookmarks']:,} bookmarks "
+            f"on the bulk lane ({before['doing']} running and {before['todo']} waiting when the "
+            f"phase began, {after['doing']} and {after['todo']} when it ended). The goal is a "
+            f"median under {jobs['goal_ms']:.0f} ms.",
+            "",
+            "| phase | median ms | p95 ms | max ms | goal |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for phase, figures in jobs["phases"].items():
+            verdict = "met" if figures["median_ms"] < jobs["goal_ms"] else "missed"
+            lines.append(
+                f"| {phase} | {figures['median_ms']:.1f} | {figures['p95_ms']:.1f} "
+                f"| {figures['max_ms']:.1f} | {verdict} |"
+            )
+        lines.append("")
     return lines
 
 

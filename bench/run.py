@@ -2,6 +2,7 @@
 """Run every benchmark under bench/ and record what they measured: `make bench`, `make bench-quick`.
 
     KWIPPY_PORT_OFFSET=N .venv/bin/python bench/run.py [--quick] [--profile dev|test]
+                                                       [--only import_export,job_latency]
 
 Runs, against gunicorn (DEBUG=0) and the real PostgreSQL and memcached of the profile
 (`scripts/services up`, dev by default):
@@ -10,7 +11,10 @@ Runs, against gunicorn (DEBUG=0) and the real PostgreSQL and memcached of the pr
     feed polls        bench/basic_auth.py and bench/feeds.py: anonymous, app password, account
                       password (first and repeat), 304
     pages at scale    bench/pages.py over HTTP: p50/p95 per page at 10k, 100k and 1M posts
-    import/export     bench/import_export.py: 100,000 bookmarks in and out
+    import/export     bench/import_export.py: 100,000 bookmarks in and out through the web and
+                      a job worker, with other pages read meanwhile and on the idle site
+    job latency       bench/job_latency.py: queue to start of an interactive job, idle and with
+                      the bulk lane busy
 
 `--quick` runs the same with small sizes and few rounds (10k posts, 10,000 bookmarks), in a few
 minutes. Every benchmark works in databases of its own on the profile's cluster, never in the
@@ -20,7 +24,8 @@ takes minutes to build). None imports kwippy: they set their data up through `ma
 site's pages, and measure over HTTP. The feed benchmark empties the profile's object cache. Each
 benchmark writes its figures as JSON; this script gathers them with the machine's facts into
 bench/results/latest-<quick|full>.json, replacing the last run of its kind, and rewrites
-docs/performance.md from the latest quick and full results.
+docs/performance.md from the latest quick and full results. `--only` runs some benchmarks and
+keeps the others' figures from the last run of its kind, each marked with the run it came from.
 """
 
 import argparse
@@ -52,7 +57,17 @@ PLANS = {
         "feeds": ["--rounds", "30"],
         "page_sizes": [10_000],
         "page_requests": 100,
-        "import_export": ["--bookmarks", "10000", "--repeat", "3", "--per-post", "200"],
+        "import_export": [
+            "--bookmarks",
+            "10000",
+            "--repeat",
+            "3",
+            "--per-post",
+            "200",
+            "--idle-seconds",
+            "15",
+        ],
+        "job_latency": ["--jobs", "100", "--bulk-imports", "6", "--bulk-bookmarks", "10000"],
     },
     "full": {
         "sessions": ["--engines", "db,kwippy,cache", "--rounds", "8", "--seconds", "2"],
@@ -61,6 +76,7 @@ PLANS = {
         "page_sizes": [10_000, 100_000, 1_000_000],
         "page_requests": 200,
         "import_export": ["--bookmarks", "100000", "--repeat", "3", "--per-post", "1000"],
+        "job_latency": ["--jobs", "400", "--bulk-imports", "8", "--bulk-bookmarks", "20000"],
     },
 }
 
@@ -156,22 +172,46 @@ def benchmarks(plan: dict, args, services, scratch: Path) -> list[tuple[str, obj
             by_size[str(size)] = json.loads(output.read_text())
         return {"sizes": by_size, "growth": report.growth(by_size)}
 
-    def import_export() -> dict:
-        return script("import_export", plan["import_export"])
-
     return [
         ("session_engines", sessions),
         ("feed_polls_basic_auth", lambda: script("basic_auth", plan["basic_auth"])),
         ("feed_polls_304", lambda: script("feeds", plan["feeds"])),
         ("pages_at_scale", pages),
-        ("import_export", import_export),
+        ("import_export", lambda: script("import_export", plan["import_export"])),
+        ("job_latency", lambda: script("job_latency", plan["job_latency"])),
     ]
+
+
+def carried(previous: dict | None, ran: set[str]) -> dict[str, dict]:
+    """Return the figures of the benchmarks this run left out, from the last run of its kind,
+    each with the run that measured them (kept through any number of later partial runs)."""
+    if previous is None:
+        return {}
+    measured_by = {
+        "date": previous["date"],
+        "commit": previous["commit"],
+        "services": previous["services"],
+        "load_average_before": previous["machine"]["load_average_before"],
+        "load_average_after": previous["machine"]["load_average_after"],
+    }
+    return {
+        name: {**figures, "measured_by": figures.get("measured_by", measured_by)}
+        for name, figures in previous["benchmarks"].items()
+        if name not in ran
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes and few rounds")
     parser.add_argument("--profile", choices=["dev", "test"], default="dev")
+    parser.add_argument(
+        "--only",
+        type=lambda names: set(names.split(",")),
+        help="comma-separated benchmarks to run (session_engines, feed_polls_basic_auth, "
+        "feed_polls_304, pages_at_scale, import_export, job_latency); the others' figures are "
+        "kept from the last run",
+    )
     args = parser.parse_args()
     kind = "quick" if args.quick else "full"
     plan = PLANS[kind]
@@ -194,14 +234,24 @@ def main() -> None:
     result["machine"]["postgresql"] = postgres_version
     with tempfile.TemporaryDirectory() as scratch:
         steps = benchmarks(plan, args, services, Path(scratch))
+        if args.only:
+            unknown = args.only - {name for name, _ in steps}
+            if unknown:
+                sys.exit(f"bench: no benchmark named {', '.join(sorted(unknown))}")
+            steps = [(name, step) for name, step in steps if name in args.only]
         for number, (name, step) in enumerate(steps, start=1):
             label = f"[{number}/{len(steps)}] {name.replace('_', ' ')}"
             say(label)
             step_started = time.monotonic()
+            load_before = load_average()
             figures = step()
             figures["seconds_taken"] = round(time.monotonic() - step_started, 1)
+            # The machine may be shared: how busy it was while this benchmark ran.
+            figures["load_average"] = {"before": load_before, "after": load_average()}
             result["benchmarks"][name] = figures
             say(f"{label} done in {figures['seconds_taken']} s")
+    if args.only:
+        result["benchmarks"] |= carried(report.newest(RESULTS, kind), args.only)
     result["machine"]["load_average_after"] = load_average()
     result["seconds_taken"] = round((datetime.now(UTC) - started).total_seconds(), 1)
 

@@ -64,9 +64,10 @@ def environment(
     }
 
 
-def postgres(services, sql: str, params: tuple = ()) -> list[tuple]:
-    """Run one statement on the cluster's `postgres` database (creating and labelling others)."""
-    url = services.database_url.rsplit("/", 1)[0] + "/postgres"
+def postgres(services, sql: str, params: tuple = (), *, database: str = "postgres") -> list[tuple]:
+    """Run one statement on a database of the cluster: by default `postgres` (creating and
+    labelling others)."""
+    url = services.database_url.rsplit("/", 1)[0] + f"/{database}"
     with psycopg.connect(url, autocommit=True) as conn:
         cursor = conn.execute(sql, params)
         return cursor.fetchall() if cursor.description else []
@@ -121,15 +122,20 @@ def object_cache_flush(services) -> None:
 # gunicorn -------------------------------------------------------------------------------------
 
 
+PROCFILE = (ROOT / "Procfile").read_text().splitlines()
 # A job worker's two lanes by name, as the Procfile runs them: `python manage.py …`, kept from
 # `manage.py` on.
 JOB_LANES = {
     name: command.split()[1:]
-    for name, _, command in (
-        line.partition(": ") for line in (ROOT / "Procfile").read_text().splitlines()
-    )
+    for name, _, command in (line.partition(": ") for line in PROCFILE)
     if name in ("interactive", "bulk")
 }
+# The gunicorn workers `make run` starts (the Procfile's `web` line).
+WEB_WORKERS = next(
+    int(re.search(r"--workers (\d+)", line).group(1))
+    for line in PROCFILE
+    if line.startswith("web:")
+)
 
 
 class Server:
@@ -176,7 +182,7 @@ class Server:
         with tempfile.TemporaryFile() as errors:
             self.process = subprocess.Popen(
                 [
-                    sys.executable, "-m", "gunicorn", "config.wsgi",
+                    sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "gunicorn.conf.py",
                     "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
                     "--timeout", str(int(TIMEOUT)), "--log-level", "warning",
                 ],

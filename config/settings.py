@@ -227,6 +227,10 @@ STORAGES = {
 # periodic upkeep) never delays it (see the Procfile).
 KWIPPY_INTERACTIVE_QUEUE = "interactive"
 KWIPPY_BULK_QUEUE = "bulk"
+# Without JavaScript, an unfinished import's page reloads itself this often (kwippy.js updates it
+# in place every 2 s instead). Slower than the script: each reload starts a screen reader again at
+# the top of the page, where the link that stops the updates is.
+KWIPPY_IMPORT_PAGE_REFRESH_SECONDS = 5
 # A worker records a heartbeat this often; one silent for KWIPPY_WORKER_STALLED_SECONDS is gone
 # (killed, its machine lost): /healthz stops counting it, and the jobs it held are retried.
 KWIPPY_WORKER_HEARTBEAT_SECONDS = 10

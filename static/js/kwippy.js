@@ -184,7 +184,9 @@
   });
 
   // An import's page follows the import: its summary is fetched again every 2 s and replaced in
-  // place until the import has finished (without this script, the page reloads itself).
+  // place until the import has finished. Without this script the server's Refresh header reloads
+  // the page; with it, window.stop() cancels that pending reload, once the page has loaded so as
+  // not to stop the loading of anything else.
   function followImport() {
     var section = document.querySelector("[data-follow-import]");
     if (!section || !window.fetch || !window.DOMParser) {
@@ -202,11 +204,23 @@
           section.innerHTML = fresh.innerHTML;
           if (!fresh.hasAttribute("data-follow-import")) {
             section.removeAttribute("data-follow-import");
+            // Finished: nothing is left to stop.
+            var updates = document.getElementById("import-updates");
+            if (updates) {
+              updates.remove();
+            }
           }
           followImport();
         })
         .catch(followImport);
     }, 2000);
+  }
+  if (document.querySelector("[data-follow-import]")) {
+    if (document.readyState === "complete") {
+      window.stop();
+    } else {
+      window.addEventListener("load", function () { window.stop(); });
+    }
   }
   followImport();
 })();

@@ -207,18 +207,32 @@ class TestImportProgressPage:
         alice_client.post("/import/", {"file": upload("delicious.html")})
         return Import.objects.get(owner=alice)
 
-    def test_the_owner_sees_a_queued_import_that_reloads_itself(self, alice_client, queued):
-        html = alice_client.get(f"/import/{queued.pk}/").content.decode()
+    def test_the_owner_sees_a_queued_import_that_updates_itself(self, alice_client, queued):
+        response = alice_client.get(f"/import/{queued.pk}/")
+        html = response.content.decode()
         assert "Waiting to start" in html
-        assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in html
+        assert "Refresh" in response
         assert "data-follow-import" in html
-
-    def test_a_finished_import_shows_its_summary_and_stops_reloading(self, alice_client, queued):
-        imports_run_queued()
-        html = alice_client.get(f"/import/{queued.pk}/").content.decode()
-        assert "Import finished" in html
+        assert f'href="/import/{queued.pk}/?updates=off">Stop updating</a>' in html
         assert "http-equiv" not in html
+
+    def test_the_person_can_stop_the_updates_and_start_them_again(self, alice_client, queued):
+        response = alice_client.get(f"/import/{queued.pk}/?updates=off")
+        html = response.content.decode()
+        assert "Waiting to start" in html
+        assert "Refresh" not in response
         assert "data-follow-import" not in html
+        assert f'href="/import/{queued.pk}/?updates=off">Check again</a>' in html
+        assert f'href="/import/{queued.pk}/">update automatically</a>' in html
+
+    def test_a_finished_import_shows_its_summary_and_stops_updating(self, alice_client, queued):
+        imports_run_queued()
+        response = alice_client.get(f"/import/{queued.pk}/")
+        html = response.content.decode()
+        assert "Import finished" in html
+        assert "Refresh" not in response
+        assert "data-follow-import" not in html
+        assert "import-updates" not in html
 
     def test_someone_else_gets_not_found(self, client, queued, bob):
         client.force_login(bob)
