@@ -443,9 +443,11 @@ def _tags_related(*, posts: QuerySet[Post], tags: list[str]) -> list[tuple[str, 
 
 def follow_counts(*, user: User) -> tuple[int, int]:
     """Return how many people follow `user`, and how many they follow."""
-    followers = Follow.objects.filter(followee=user).count()
-    following = Follow.objects.filter(follower=user).count()
-    return followers, following
+    counts = Follow.objects.filter(Q(followee=user) | Q(follower=user)).aggregate(
+        followers=Count("pk", filter=Q(followee=user)),
+        following=Count("pk", filter=Q(follower=user)),
+    )
+    return counts["followers"], counts["following"]
 
 
 def follow_exists(*, follower: User | None, followee: User) -> bool:
