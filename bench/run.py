@@ -11,13 +11,16 @@ Runs, against gunicorn (DEBUG=0) and the real PostgreSQL and memcached of the pr
                       password (first and repeat), 304
     pages at scale    bench/pages.py over HTTP: p50/p95 per page at 10k, 100k and 1M posts
     import/export     bench/import_export.py: 100,000 bookmarks in and out
+    a heavy person    bench/person.py: the pages of someone with 100,000 bookmarks beside the
+                      home page (wrk)
 
 `--quick` runs the same with small sizes and few rounds (10k posts, 10,000 bookmarks), in a few
 minutes. Every benchmark works in databases of its own on the profile's cluster, never in the
 site's data: `kwippy_bench` (bench/site.py), `kwippy_bench_import` (built for each run), and
-`kwippy_bench_pages_<size>` seeded once by `seed_demo` and kept for later runs (a million posts
-takes minutes to build). None imports kwippy: they set their data up through `manage.py` and the
-site's pages, and measure over HTTP. The feed benchmark empties the profile's object cache. Each
+`kwippy_bench_pages_<size>` seeded once by `seed_demo` and `kwippy_bench_person` (a person's
+import among others' posts), both kept for later runs (a million posts takes minutes to build).
+None imports kwippy: they set their data up through `manage.py` and the site's pages, and measure
+over HTTP. The feed benchmark empties the profile's object cache. Each
 benchmark writes its figures as JSON; this script gathers them with the machine's facts into
 bench/results/latest-<quick|full>.json, replacing the last run of its kind, and rewrites
 docs/performance.md from the latest quick and full results.
@@ -53,6 +56,7 @@ PLANS = {
         "page_sizes": [10_000],
         "page_requests": 100,
         "import_export": ["--bookmarks", "10000", "--repeat", "3", "--per-post", "200"],
+        "person": ["--bookmarks", "10000", "--others", "10000", "--rounds", "3", "--seconds", "1"],
     },
     "full": {
         "sessions": ["--engines", "db,kwippy,cache", "--rounds", "8", "--seconds", "2"],
@@ -61,6 +65,16 @@ PLANS = {
         "page_sizes": [10_000, 100_000, 1_000_000],
         "page_requests": 200,
         "import_export": ["--bookmarks", "100000", "--repeat", "3", "--per-post", "1000"],
+        "person": [
+            "--bookmarks",
+            "100000",
+            "--others",
+            "100000",
+            "--rounds",
+            "5",
+            "--seconds",
+            "3",
+        ],
     },
 }
 
@@ -134,12 +148,12 @@ def benchmarks(plan: dict, args, services, scratch: Path) -> list[tuple[str, obj
         run([f"bench/{name}.py", *profile_args, *extra, "--json", str(output)], env, name)
         return json.loads(output.read_text())
 
-    def sessions() -> dict:
+    def with_wrk(name: str, what: str) -> dict:
         if not shutil.which("wrk"):
             message = "wrk is not installed (make bench-tools, or apt-get install wrk)"
-            say(f"session engines skipped: {message}")
+            say(f"{what} skipped: {message}")
             return {"skipped": message}
-        return script("sessions", plan["sessions"])
+        return script(name, plan[name])
 
     def pages() -> dict:
         by_size = {}
@@ -160,11 +174,12 @@ def benchmarks(plan: dict, args, services, scratch: Path) -> list[tuple[str, obj
         return script("import_export", plan["import_export"])
 
     return [
-        ("session_engines", sessions),
+        ("session_engines", lambda: with_wrk("sessions", "session engines")),
         ("feed_polls_basic_auth", lambda: script("basic_auth", plan["basic_auth"])),
         ("feed_polls_304", lambda: script("feeds", plan["feeds"])),
         ("pages_at_scale", pages),
         ("import_export", import_export),
+        ("heavy_person", lambda: with_wrk("person", "the heavy person")),
     ]
 
 
