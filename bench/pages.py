@@ -8,7 +8,12 @@ gives it, or the development one):
 
 A gunicorn serves that database (2 sync workers, DEBUG=0) and each page is requested one at a time,
 after a warm-up, with varied arguments: random people, tags of every frequency, and the links,
-people's tags and search words their pages show. `seed_demo` names its people `user0`, `user1`, …
+people's tags, sites, search words and related tags their pages show. Besides the timelines,
+tags, people's pages, links and search, it asks for a tag narrowed by a related tag, searches
+with `tag:` and `site:` and through one's network, a person's list oldest first and by title,
+their all-tags page by name and by count, the people directory (newest and most followed),
+followers and following, and the reading list; the signed-in pages are asked by `user0` to
+`user9` in turn, each of their own. `seed_demo` names its people `user0`, `user1`, …
 and its tags `tag0`, `tag1`, …, the low numbers the most used. It prints the median and 95th
 percentile per page, side by side, and the ratio of each to the 100 ms goal; `--json` also writes
 them as data (bench/run.py reads them).
