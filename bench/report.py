@@ -51,6 +51,18 @@ def posts(size: str) -> str:
     return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
 
 
+def earlier(figures: dict) -> list[str]:
+    """Return the note of figures a partial run kept from an earlier one (none if measured)."""
+    origin = figures.get("from_run")
+    if not origin:
+        return []
+    return [
+        f"Kept from the run of {origin['date']} (commit {origin['commit'] or 'unknown'}): this "
+        "run did not measure it.",
+        "",
+    ]
+
+
 def section(result: dict, title: str) -> list[str]:
     machine = result["machine"]
     before, after = machine["load_average_before"], machine["load_average_after"]
@@ -71,7 +83,7 @@ def section(result: dict, title: str) -> list[str]:
     bench = result["benchmarks"]
 
     sessions = bench.get("session_engines", {})
-    lines += ["### Session engines, signed in", ""]
+    lines += ["### Session engines, signed in", "", *earlier(sessions)]
     if "skipped" in sessions:
         lines += [f"Skipped: {sessions['skipped']}.", ""]
     elif sessions:
@@ -104,6 +116,7 @@ def section(result: dict, title: str) -> list[str]:
         lines += [
             "### Feed polls",
             "",
+            *earlier(basic),
             f"gunicorn {basic['workers']} workers, 50-item RSS feeds, one poll at a time; "
             f"medians of {basic['rounds']} rounds (Basic auth, {basic['hasher']}) and "
             f"{feeds['rounds']} rounds (304s).",
@@ -132,6 +145,7 @@ def section(result: dict, title: str) -> list[str]:
         lines += [
             "### Pages at scale",
             "",
+            *earlier(pages),
             f"Over HTTP ({first['served_by']}), one request at a time, "
             f"{first['pages']['home (visitor)']['requests']} requests per page and size with "
             f"random people, tags of every frequency, links and search words. Largest data set: "
@@ -180,6 +194,7 @@ def section(result: dict, title: str) -> list[str]:
         lines += [
             "### Import and export",
             "",
+            *earlier(portability),
             f"{portability['bookmarks']:,} bookmarks ({portability['file_mb']} MB Netscape file; "
             f"{portability['imported']:,} kept after duplicates and unsafe URLs), through "
             f"{through}, median of {portability['runs']} runs; "
@@ -206,6 +221,7 @@ def section(result: dict, title: str) -> list[str]:
         lines += [
             "### A person with many bookmarks",
             "",
+            *earlier(person),
             f"Someone with {person['bookmarks']:,} bookmarks (imported: tags, some private, some "
             f"to read) among {person['others_posts']:,} posts of others, signed in as them: "
             f"gunicorn {person['workers']} sync workers, wrk with {person['connections']} "

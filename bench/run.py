@@ -2,6 +2,7 @@
 """Run every benchmark under bench/ and record what they measured: `make bench`, `make bench-quick`.
 
     KWIPPY_PORT_OFFSET=N .venv/bin/python bench/run.py [--quick] [--profile dev|test]
+                                                       [--only NAME,…] [--sizes N,…]
 
 Runs, against gunicorn (DEBUG=0) and the real PostgreSQL and memcached of the profile
 (`scripts/services up`, dev by default):
@@ -189,9 +190,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes and few rounds")
     parser.add_argument("--profile", choices=["dev", "test"], default="dev")
+    parser.add_argument(
+        "--only",
+        help="comma-separated benchmarks to run (session_engines, feed_polls_basic_auth, "
+        "feed_polls_304, pages_at_scale, import_export, heavy_person); the others' figures are "
+        "kept from the last run of its kind, and say so",
+    )
+    parser.add_argument("--sizes", help="comma-separated post counts of the pages at scale")
     args = parser.parse_args()
     kind = "quick" if args.quick else "full"
-    plan = PLANS[kind]
+    plan = dict(PLANS[kind])
+    if args.sizes:
+        plan["page_sizes"] = [int(size) for size in args.sizes.split(",")]
     services = profile(args.profile)
     started = datetime.now(UTC)
     result = {
@@ -211,6 +221,12 @@ def main() -> None:
     result["machine"]["postgresql"] = postgres_version
     with tempfile.TemporaryDirectory() as scratch:
         steps = benchmarks(plan, args, services, Path(scratch))
+        if args.only:
+            chosen = args.only.split(",")
+            unknown = set(chosen) - {name for name, _ in steps}
+            if unknown:
+                sys.exit(f"bench: no benchmark named {', '.join(sorted(unknown))}")
+            steps = [(name, step) for name, step in steps if name in chosen]
         for number, (name, step) in enumerate(steps, start=1):
             label = f"[{number}/{len(steps)}] {name.replace('_', ' ')}"
             say(label)
@@ -225,6 +241,16 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     # Each run replaces the last of its kind: docs/performance.md is the record, git the history.
     path = report.latest(RESULTS, kind)
+    earlier = report.newest(RESULTS, kind)
+    if args.only and earlier:
+        # A partial run keeps what it did not measure, each with the run it comes from.
+        for name, figures in earlier["benchmarks"].items():
+            if name not in result["benchmarks"]:
+                origin = figures.get("from_run") or {
+                    "date": earlier["date"],
+                    "commit": earlier["commit"],
+                }
+                result["benchmarks"][name] = {**figures, "from_run": origin}
     path.write_text(json.dumps(result, indent=2) + "\n")
     DOCUMENT.write_text(report.document(RESULTS))
     say(f"results: {path.relative_to(ROOT)}; table: {DOCUMENT.relative_to(ROOT)}")
