@@ -8,7 +8,12 @@ gives it, or the development one):
 
 A gunicorn serves that database (2 sync workers, DEBUG=0) and each page is requested one at a time,
 after a warm-up, with varied arguments: random people, tags of every frequency, and the links,
-people's tags and search words their pages show. `seed_demo` names its people `user0`, `user1`, …
+people's tags, sites, search words and related tags their pages show. Besides the timelines,
+tags, people's pages, links and search, it asks for a tag narrowed by a related tag, searches
+with `tag:` and `site:` and through one's network, a person's list oldest first and by title,
+their all-tags page by name and by count, the people directory (newest and most followed),
+followers and following, and the reading list; the signed-in pages are asked by `user0` to
+`user9` in turn, each of their own. `seed_demo` names its people `user0`, `user1`, …
 and its tags `tag0`, `tag1`, …, the low numbers the most used. It prints the median and 95th
 percentile per page, side by side, and the ratio of each to the 100 ms goal; `--json` also writes
 them as data (bench/run.py reads them).
@@ -24,6 +29,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -33,6 +39,12 @@ GOAL_MS = 100.0
 # What seed_demo gives everyone it makes.
 DEMO_PASSWORD = "kwippy-demo"
 TITLE = re.compile(r'class="post-title" id="post-\d+"><a [^>]*>([^<]*)</a>')
+SITE = re.compile(r'class="post-url">https?://([^/<]+)')
+# A related tag's link on a tag page: the page narrowed by it.
+NARROWED = re.compile(r'href="(/t/[^"/]+\+[^"/]+/)"')
+# Pages only their owner (or a signed-in person) sees, requested by these many people in turn.
+READERS = 10
+SIGNED_IN = {"home (signed in)", "search network", "to-read"}
 
 
 def targets(rng: random.Random, n: int, people: int, tags: int) -> dict[str, list[str]]:
@@ -50,14 +62,27 @@ def targets(rng: random.Random, n: int, people: int, tags: int) -> dict[str, lis
         "person tag": [],
         "tag": [f"/t/{tag}/" for tag in tag_sample],
         "tag a+b": [f"/t/{a}+{b}/" for a, b in zip(tag_sample, reversed(tag_sample), strict=True)],
+        "tag narrowed": [],
         "url": [],
         "search": [],
+        "search tag: site:": [],
+        "search network": [],
         "popular": ["/popular/"] * n,
+        "person oldest": [f"/u/{name}/?sort=oldest" for name in usernames],
+        "person by title": [f"/u/{name}/?sort=title" for name in usernames],
+        "person all tags": [f"/u/{name}/tags/" for name in usernames],
+        "person tags by count": [f"/u/{name}/tags/?sort=count" for name in usernames],
+        "followers": [f"/u/{name}/followers/" for name in usernames],
+        "following": [f"/u/{name}/following/" for name in usernames],
+        "people": ["/people/"] * n,
+        "people most followed": ["/people/?sort=followed"] * n,
+        "to-read": [],
     }
 
 
 def fill_dependent(browser: Browser, pages: dict[str, list[str]], rng: random.Random, n: int):
-    """Add the addresses found by reading pages: later pages, links, people's tags, words."""
+    """Add the addresses found by reading pages: later pages, links, people's tags, words, sites,
+    and tag pages narrowed by a tag of their related-tags sidebar."""
     later = []
     for _ in range(max(1, n // 10)):
         path = "/"
@@ -70,23 +95,44 @@ def fill_dependent(browser: Browser, pages: dict[str, list[str]], rng: random.Ra
             path = html.unescape(body[start + len(marker) : body.index('"', start + len(marker))])
         later.append(path)
     pages["home page 5"] = [rng.choice(later) for _ in range(n)]
-    links, person_tags, words = set(), [], []
+    narrowed = []
+    for path in pages["tag"][: max(1, n // 10)]:
+        narrowed += [html.unescape(p) for p in NARROWED.findall(browser.get(path)[1].decode())]
+    pages["tag narrowed"] = [rng.choice(narrowed) for _ in range(n)] if narrowed else []
+    links, person_tags, words, tags, sites = set(), [], [], [], []
     for profile in pages["profile"]:
         page = browser.get(profile)[1]
         links |= link_ids(page)
         body = page.decode()
-        tag = re.search(rf'href="({re.escape(profile)}t/[^"]+/)"', body)
+        tag = re.search(rf'href="({re.escape(profile)}t/([^"/]+)/)"', body)
         if tag:
             person_tags.append(html.unescape(tag.group(1)))
+            tags.append(html.unescape(tag.group(2)))
         words += [html.unescape(title).split()[0] for title in TITLE.findall(body)[:3]]
+        sites += [html.unescape(host) for host in SITE.findall(body)[:1]]
     pages["person tag"] = person_tags
     pages["url"] = [f"/url/{link}/" for link in rng.sample(sorted(links), min(n, len(links)))]
-    pages["search"] = [f"/search/?q={rng.choice(words).lower()}" for _ in range(n) if words]
+    if words:
+        pages["search"] = [
+            f"/search/?{urlencode({'q': rng.choice(words).lower()})}" for _ in range(n)
+        ]
+        pages["search network"] = [
+            f"/search/?{urlencode({'q': rng.choice(words).lower(), 'scope': 'network'})}"
+            for _ in range(n)
+        ]
+    if words and tags and sites:
+        queries = [
+            f"{rng.choice(words).lower()} tag:{rng.choice(tags)}"
+            if i % 2
+            else f"site:{rng.choice(sites)}"
+            for i in range(n)
+        ]
+        pages["search tag: site:"] = [f"/search/?{urlencode({'q': query})}" for query in queries]
 
 
-def timed(browser: Browser, paths: list[str]) -> list[float]:
+def timed(requests: list[tuple[Browser, str]]) -> list[float]:
     times = []
-    for path in paths:
+    for browser, path in requests:
         start = time.perf_counter()
         status, _ = browser.get(path)
         times.append((time.perf_counter() - start) * 1000)
@@ -105,21 +151,30 @@ def measure(args) -> dict:
     load_before = os.getloadavg()[0]
     print(f"load average before: {load_before:.2f} on {os.cpu_count()} cores")
 
-    visitor, member = Browser(PORT), Browser(PORT)
-    # user0 came first: following twenty people, the fullest home page.
-    if not member.sign_in("user0", DEMO_PASSWORD):
-        raise SystemExit("user0 could not sign in: is this a seed_demo database?")
+    visitor = Browser(PORT)
+    # user0 came first: following twenty people, the fullest home page. The signed-in pages are
+    # asked by user0 to user9 in turn, each of their own reading list.
+    readers = [Browser(PORT) for _ in range(min(READERS, args.people))]
+    for number, reader in enumerate(readers):
+        if not reader.sign_in(f"user{number}", DEMO_PASSWORD):
+            raise SystemExit(f"user{number} could not sign in: is this a seed_demo database?")
     pages = targets(rng, n, args.people, args.tags)
     fill_dependent(visitor, pages, rng, n)
+    pages["to-read"] = [f"/u/user{i % len(readers)}/toread/" for i in range(n)]
 
     figures = {}
-    print(f"{'page':<18} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p95/goal':>9}")
+    print(f"{'page':<22} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p95/goal':>9}")
     for name, paths in pages.items():
         if not paths:
             continue
-        browser = member if name == "home (signed in)" else visitor
-        timed(browser, paths[: max(5, n // 10)])  # warm-up: connections, templates, caches
-        times = sorted(timed(browser, paths))
+        if name == "home (signed in)":
+            requests = [(readers[0], path) for path in paths]
+        elif name in SIGNED_IN:
+            requests = [(readers[i % len(readers)], path) for i, path in enumerate(paths)]
+        else:
+            requests = [(visitor, path) for path in paths]
+        timed(requests[: max(5, n // 10)])  # warm-up: connections, templates, caches
+        times = sorted(timed(requests))
         p50 = statistics.median(times)
         p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
         figures[name] = {
@@ -130,7 +185,7 @@ def measure(args) -> dict:
             "p95_to_goal": round(p95 / GOAL_MS, 3),
         }
         print(
-            f"{name:<18} {len(times):>8} {p50:>8.1f} {p95:>8.1f} {times[-1]:>8.1f} "
+            f"{name:<22} {len(times):>8} {p50:>8.1f} {p95:>8.1f} {times[-1]:>8.1f} "
             f"{p95 / GOAL_MS:>9.2f}"
         )
     load_after = os.getloadavg()[0]

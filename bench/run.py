@@ -2,7 +2,7 @@
 """Run every benchmark under bench/ and record what they measured: `make bench`, `make bench-quick`.
 
     KWIPPY_PORT_OFFSET=N .venv/bin/python bench/run.py [--quick] [--profile dev|test]
-                                                       [--only import_export,job_latency]
+                                                       [--only NAME,…] [--sizes N,…]
 
 Runs, against gunicorn (DEBUG=0) and the real PostgreSQL and memcached of the profile
 (`scripts/services up`, dev by default):
@@ -15,13 +15,16 @@ Runs, against gunicorn (DEBUG=0) and the real PostgreSQL and memcached of the pr
                       a job worker, with other pages read meanwhile and on the idle site
     job latency       bench/job_latency.py: queue to start of an interactive job, idle and with
                       the bulk lane busy
+    a heavy person    bench/person.py: the pages of someone with 100,000 bookmarks beside the
+                      home page (wrk)
 
 `--quick` runs the same with small sizes and few rounds (10k posts, 10,000 bookmarks), in a few
 minutes. Every benchmark works in databases of its own on the profile's cluster, never in the
 site's data: `kwippy_bench` (bench/site.py), `kwippy_bench_import` (built for each run), and
-`kwippy_bench_pages_<size>` seeded once by `seed_demo` and kept for later runs (a million posts
-takes minutes to build). None imports kwippy: they set their data up through `manage.py` and the
-site's pages, and measure over HTTP. The feed benchmark empties the profile's object cache. Each
+`kwippy_bench_pages_<size>` seeded once by `seed_demo` and `kwippy_bench_person` (a person's
+import among others' posts), both kept for later runs (a million posts takes minutes to build).
+None imports kwippy: they set their data up through `manage.py` and the site's pages, and measure
+over HTTP. The feed benchmark empties the profile's object cache. Each
 benchmark writes its figures as JSON; this script gathers them with the machine's facts into
 bench/results/latest-<quick|full>.json, replacing the last run of its kind, and rewrites
 docs/performance.md from the latest quick and full results. `--only` runs some benchmarks and
@@ -68,6 +71,7 @@ PLANS = {
             "15",
         ],
         "job_latency": ["--jobs", "100", "--bulk-imports", "6", "--bulk-bookmarks", "10000"],
+        "person": ["--bookmarks", "10000", "--others", "10000", "--rounds", "3", "--seconds", "1"],
     },
     "full": {
         "sessions": ["--engines", "db,kwippy,cache", "--rounds", "8", "--seconds", "2"],
@@ -77,6 +81,16 @@ PLANS = {
         "page_requests": 200,
         "import_export": ["--bookmarks", "100000", "--repeat", "3", "--per-post", "1000"],
         "job_latency": ["--jobs", "400", "--bulk-imports", "8", "--bulk-bookmarks", "20000"],
+        "person": [
+            "--bookmarks",
+            "100000",
+            "--others",
+            "100000",
+            "--rounds",
+            "5",
+            "--seconds",
+            "3",
+        ],
     },
 }
 
@@ -129,6 +143,8 @@ def pages_database(services, size: int, people: int, tags: int) -> dict[str, str
     label = json.dumps({"seed_demo": {"users": people, "posts": size, "tags": tags}})
     if site.database_label(services, name) == label:
         say(f"{name}: {size:,} posts already there, kept")
+        # Kept data, today's schema: the indexes measured are the ones the code has now.
+        run(["manage.py", "migrate", "--noinput", "-v0"], env, f"migrating {name}")
         return env
     site.database_create(services, name)
     run(["manage.py", "migrate", "--noinput", "-v0"], env, f"migrating {name}")
@@ -150,12 +166,12 @@ def benchmarks(plan: dict, args, services, scratch: Path) -> list[tuple[str, obj
         run([f"bench/{name}.py", *profile_args, *extra, "--json", str(output)], env, name)
         return json.loads(output.read_text())
 
-    def sessions() -> dict:
+    def with_wrk(name: str, what: str) -> dict:
         if not shutil.which("wrk"):
             message = "wrk is not installed (make bench-tools, or apt-get install wrk)"
-            say(f"session engines skipped: {message}")
+            say(f"{what} skipped: {message}")
             return {"skipped": message}
-        return script("sessions", plan["sessions"])
+        return script(name, plan[name])
 
     def pages() -> dict:
         by_size = {}
@@ -173,12 +189,13 @@ def benchmarks(plan: dict, args, services, scratch: Path) -> list[tuple[str, obj
         return {"sizes": by_size, "growth": report.growth(by_size)}
 
     return [
-        ("session_engines", sessions),
+        ("session_engines", lambda: with_wrk("sessions", "session engines")),
         ("feed_polls_basic_auth", lambda: script("basic_auth", plan["basic_auth"])),
         ("feed_polls_304", lambda: script("feeds", plan["feeds"])),
         ("pages_at_scale", pages),
         ("import_export", lambda: script("import_export", plan["import_export"])),
         ("job_latency", lambda: script("job_latency", plan["job_latency"])),
+        ("heavy_person", lambda: with_wrk("person", "the heavy person")),
     ]
 
 
@@ -209,12 +226,15 @@ def main() -> None:
         "--only",
         type=lambda names: set(names.split(",")),
         help="comma-separated benchmarks to run (session_engines, feed_polls_basic_auth, "
-        "feed_polls_304, pages_at_scale, import_export, job_latency); the others' figures are "
-        "kept from the last run",
+        "feed_polls_304, pages_at_scale, import_export, job_latency, heavy_person); the others' "
+        "figures are kept from the last run of its kind, and say so",
     )
+    parser.add_argument("--sizes", help="comma-separated post counts of the pages at scale")
     args = parser.parse_args()
     kind = "quick" if args.quick else "full"
-    plan = PLANS[kind]
+    plan = dict(PLANS[kind])
+    if args.sizes:
+        plan["page_sizes"] = [int(size) for size in args.sizes.split(",")]
     services = profile(args.profile)
     started = datetime.now(UTC)
     result = {

@@ -28,7 +28,11 @@ class User(AbstractUser):
             # /u/Alice/ and /u/alice/ must not be two people.
             models.UniqueConstraint(fields=["username_folded"], name="user_username_folded_unique"),
         ]
-        indexes = [models.Index(fields=["email_folded"], name="user_email_folded")]
+        indexes = [
+            models.Index(fields=["email_folded"], name="user_email_folded"),
+            # The people directory, newest first.
+            models.Index(fields=["-date_joined", "-id"], name="user_joined"),
+        ]
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
@@ -91,6 +95,27 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follower} follows {self.followee}"
+
+
+class FollowerCount(models.Model):
+    """How many people follow a person: what the people directory sorts by.
+
+    Kept by database triggers (migration 0005), so that every way a follow or an account is
+    written (services, admin, a deleted account's follows, bulk seeding) keeps it right: a row for
+    each account from its creation, one more or one less with each follow made or undone.
+    """
+
+    user = models.OneToOneField(
+        User, models.CASCADE, primary_key=True, related_name="follower_count"
+    )
+    followers = models.IntegerField(default=0)
+
+    class Meta:
+        # The most followed first, read from this index without counting any follow.
+        indexes = [models.Index(fields=["-followers", "-user"], name="followercount_most")]
+
+    def __str__(self) -> str:
+        return f"followers of user {self.user_id}"
 
 
 class ChangeStamp(models.Model):

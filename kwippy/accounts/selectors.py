@@ -1,6 +1,6 @@
 """Reads of people by the names they go by, compared folded (see identifiers.py)."""
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db.models import F, FilteredRelation, Q, QuerySet
 
 from kwippy.accounts.identifiers import identifier_fold
 from kwippy.accounts.models import User
@@ -28,8 +28,15 @@ def person_get(*, username: str) -> User | None:
 
 
 def users_directory() -> QuerySet[User]:
-    """Return every active account, each with `follower_total`: how many follow them."""
-    return User.objects.filter(is_active=True).annotate(follower_total=Count("follower_set"))
+    """Return every active account, each with `follower_total`: how many follow them.
+
+    The count is the one the database keeps (`FollowerCount`): sorted by it, a page of the most
+    followed is read from an index, not counted from every follow.
+    """
+    # Every account has its count (a trigger writes it): the inner join drops nobody.
+    return User.objects.filter(is_active=True, follower_count__isnull=False).annotate(
+        follower_total=F("follower_count__followers")
+    )
 
 
 def _users_by_follow(relation: str, condition: Q) -> QuerySet[User]:

@@ -21,7 +21,7 @@ from kwippy.accounts.selectors import (
 )
 from kwippy.core.methods import post_only
 from kwippy.core.responses import bad_request, safe_next
-from kwippy.posts import access, selectors, services, timeline
+from kwippy.posts import access, fragments, selectors, services, timeline
 from kwippy.posts.forms import (
     BulkEditForm,
     PostAddForm,
@@ -381,44 +381,57 @@ def _person_page(request, owner: User, tags: list[str], *, reading_list: bool = 
     only = "toread" if reading_list else request.GET.get("filter", "")
     if not is_owner or only not in selectors.OWN_FILTERS:
         only = ""
-    posts = selectors.posts_of_user(owner=owner, viewer=request.user, tags=tags, only=only)
-    if sort == "title":
-        posts = posts.annotate(title_key=Lower("title"))
-    try:
+
+    def posts_and_tags() -> dict:
+        posts = selectors.posts_of_user(owner=owner, viewer=request.user, tags=tags, only=only)
+        if sort == "title":
+            posts = posts.annotate(title_key=Lower("title"))
         page = paginate_keyset(
             posts, order=PERSON_SORTS[sort], cursor=_cursor(request), size=page_size()
+        )
+        if tags:
+            # On a tag page the sidebar narrows: the tags found with these, within this person.
+            cloud = selectors.tags_related(tags=tags, owner=owner, viewer=request.user)
+        else:
+            cloud = selectors.tag_cloud(owner=owner, viewer=request.user)
+        return {
+            "owner": owner,
+            "page": page,
+            "tags": tags,
+            "sort": sort,
+            "sorts": SORT_LABELS,
+            "sort_next_label": "Older" if sort == "newest" else "Next",
+            "sort_first_label": "Newest" if sort == "newest" else "First page",
+            "cloud": cloud,
+            "cloud_top": max((count for _, count in cloud), default=0),
+            "is_owner": is_owner,
+            "only": only,
+            "filters": OWN_FILTER_LABELS if is_owner else [],
+            "reading_list": reading_list,
+            "bulk": is_owner,
+            "bulk_actions": BulkEditForm.base_fields["action"].choices,
+            "select_all": is_owner and request.GET.get("select") == "all",
+            "bulk_next": _without_select(request),
+            "empty_text": EMPTY_FILTERED[only],
+        }
+
+    try:
+        body = fragments.person_fragment(
+            request=request, owner=owner, template="posts/_person.html", context=posts_and_tags
         )
     except BadCursor:
         return bad_request(request, "That page address is not valid.")
     followers, following, is_following = selectors.follow_counts(user=owner, viewer=request.user)
-    if tags:
-        # On a tag page the sidebar narrows: the tags found with these, within this person.
-        cloud = selectors.tags_related(tags=tags, owner=owner, viewer=request.user)
-    else:
-        cloud = selectors.tag_cloud(owner=owner, viewer=request.user)
     context = {
         "owner": owner,
-        "page": page,
+        "body": body,
         "tags": tags,
-        "sort": sort,
-        "sorts": SORT_LABELS,
-        "sort_next_label": "Older" if sort == "newest" else "Next",
-        "sort_first_label": "Newest" if sort == "newest" else "First page",
-        "cloud": cloud,
-        "cloud_top": max((count for _, count in cloud), default=0),
         "bookmarks": selectors.posts_count_of_user(owner=owner, viewer=request.user),
         "followers": followers,
         "following": following,
         "is_following": is_following,
         "is_owner": is_owner,
-        "only": only,
-        "filters": OWN_FILTER_LABELS if is_owner else [],
         "reading_list": reading_list,
-        "bulk": is_owner,
-        "bulk_actions": BulkEditForm.base_fields["action"].choices,
-        "select_all": is_owner and request.GET.get("select") == "all",
-        "bulk_next": _without_select(request),
-        "empty_text": EMPTY_FILTERED[only],
     }
     return render(request, "posts/profile.html", context)
 
@@ -448,10 +461,18 @@ def profile_tags(request, username: str):
     """List every tag of a person with its count, by name or most used first (?sort=count)."""
     owner = _person(username)
     by_count = request.GET.get("sort") == "count"
-    rows = selectors.tags_of_user(owner=owner, viewer=request.user, by_count=by_count)
-    context = {"owner": owner, "rows": rows, "by_count": by_count}
+    manage_url = ""
     if request.user.is_authenticated and request.user.pk == owner.pk:
-        context["manage_url"] = reverse("tag_manage")
+        manage_url = reverse("tag_manage")
+
+    def tags() -> dict:
+        rows = selectors.tags_of_user(owner=owner, viewer=request.user, by_count=by_count)
+        return {"owner": owner, "rows": rows, "manage_url": manage_url}
+
+    body = fragments.person_fragment(
+        request=request, owner=owner, template="posts/_tag_table.html", context=tags
+    )
+    context = {"owner": owner, "body": body, "by_count": by_count}
     return render(request, "posts/tags.html", context)
 
 

@@ -1,9 +1,13 @@
 """Template tags and filters for lists of posts: pages of more posts, ages, tag clouds."""
 
+from urllib.parse import quote
+
 from django import template
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from kwippy.core.urls import reverse_remembered
 from kwippy.posts.ages import age_at
@@ -15,6 +19,33 @@ register = template.Library()
 def tag_url(viewname: str, *args) -> str:
     """`{% url %}` for the pages of tags (`tag`, `profile_tag`), remembered: lists link many."""
     return reverse_remembered(viewname, *args)
+
+
+@register.simple_tag
+def tag_rows(username: str, rows: list[tuple[str, int]], manage_url: str = "") -> SafeString:
+    """Return the rows of a person's all-tags list, each tag linked with its count (and, for its
+    owner, a link to rename or delete it). Written here, not by a template loop: some people
+    have thousands of tags, and a loop costs about a hundred times more a row."""
+    manage = (
+        ' <a class="action" href="{3}?tag={4}" aria-label="Rename or delete “{1}”">'
+        "Rename or delete</a>"
+        if manage_url
+        else ""
+    )
+    return format_html_join(
+        "",
+        '<li><a class="tag" href="{0}">{1}</a> <span class="count">{2}</span>' + manage + "</li>",
+        (
+            (
+                reverse_remembered("profile_tag", username, name),
+                name,
+                count,
+                manage_url,
+                quote(name, safe=""),
+            )
+            for name, count in rows
+        ),
+    )
 
 
 @register.simple_tag(takes_context=True)
