@@ -5,8 +5,8 @@ their tags again and again between two changes, and rendering twenty posts and a
 thousands, on the all-tags page) costs far more than the queries. So the part of such a page that
 shows their posts and tags is kept, per person and per kind of viewer (the owner, who sees private
 posts and the editing controls; another signed-in person; a visitor), under the person's change
-stamp (`changes.last_change_user`: the owner's view moves with every change of their posts, tags
-or name, the others' with the public ones), the page's address and query, and the page size.
+stamp (`selectors.person_change_stamp`: the owner's view moves with every change of their posts,
+tags or name, the others' with the public ones), the page's address and query, and the page size.
 
 As for the home timeline (timeline.py): what moves without a stamp (how many others saved a link,
 a new template) is bounded by FRAGMENT_CACHE_SECONDS, the ages are brought up to date on every
@@ -16,6 +16,7 @@ a kept fragment carry a placeholder where the CSRF token goes, filled for each r
 
 import hashlib
 from collections.abc import Callable
+from datetime import datetime
 
 from django.core.cache import cache
 from django.middleware.csrf import get_token
@@ -24,7 +25,6 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 
-from kwippy.accounts.changes import last_change_user
 from kwippy.accounts.models import User
 from kwippy.posts.pagination import page_size
 from kwippy.posts.timeline import refresh_ages
@@ -45,13 +45,18 @@ def _viewer_kind(request, owner: User) -> str:
 
 
 def person_fragment(
-    *, request, owner: User, template: str, context: Callable[[], dict]
+    *,
+    request,
+    owner: User,
+    stamp: datetime | None,
+    template: str,
+    context: Callable[[], dict],
 ) -> SafeString:
     """Return `template` rendered with `context()`, from the object cache while `owner`'s posts
-    are unchanged as this viewer sees them. `context` is only called to render; what it raises
-    (BadCursor) goes to the caller, and nothing is kept."""
+    are unchanged as this viewer sees them (`stamp`, person_change_stamp's for this viewer).
+    `context` is only called to render; what it raises (BadCursor) goes to the caller, and
+    nothing is kept."""
     kind = _viewer_kind(request, owner)
-    stamp = last_change_user(user_id=owner.pk, private=kind == "owner")
     parts = repr((stamp, template, request.path, request.META.get("QUERY_STRING", ""), page_size()))
     key = f"kwippy.person:{owner.pk}:{kind}:{hashlib.sha256(parts.encode()).hexdigest()[:32]}"
     placeholder = _csrf_placeholder()

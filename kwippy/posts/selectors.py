@@ -157,15 +157,21 @@ def posts_of_user(
     return _listing(queryset)
 
 
-def posts_count_of_user(*, owner: User, viewer: User | None) -> int:
+def person_change_stamp(*, owner: User, viewer: User | None) -> datetime | None:
+    """Return when `owner`'s posts last changed as `viewer` sees them: any post for the owner, the
+    public ones for anyone else (None before their first change through the services)."""
+    mine = _signed_in(viewer) is not None and viewer.pk == owner.pk
+    return last_change_user(user_id=owner.pk, private=mine)
+
+
+def posts_count_of_user(*, owner: User, viewer: User | None, stamp: datetime | None) -> int:
     """Return how many of a person's posts `viewer` may see: all to the owner, public to others.
 
     Counted once per change, not on every view of a person with 100,000 posts: the count is kept
-    in the object cache under the person's change stamp (any post for the owner, public ones for
-    others), which every write through the services moves once it commits.
+    in the object cache under `stamp`, person_change_stamp's for this viewer, which every write
+    through the services moves once it commits.
     """
     mine = _signed_in(viewer) is not None and viewer.pk == owner.pk
-    stamp = last_change_user(user_id=owner.pk, private=mine)
     key = (
         f"kwippy.post-count:{owner.pk}:{'all' if mine else 'public'}:{stamp and stamp.isoformat()}"
     )

@@ -415,9 +415,14 @@ def _person_page(request, owner: User, tags: list[str], *, reading_list: bool = 
             "empty_text": EMPTY_FILTERED[only],
         }
 
+    stamp = selectors.person_change_stamp(owner=owner, viewer=request.user)
     try:
         body = fragments.person_fragment(
-            request=request, owner=owner, template="posts/_person.html", context=posts_and_tags
+            request=request,
+            owner=owner,
+            stamp=stamp,
+            template="posts/_person.html",
+            context=posts_and_tags,
         )
     except BadCursor:
         return bad_request(request, "That page address is not valid.")
@@ -426,7 +431,7 @@ def _person_page(request, owner: User, tags: list[str], *, reading_list: bool = 
         "owner": owner,
         "body": body,
         "tags": tags,
-        "bookmarks": selectors.posts_count_of_user(owner=owner, viewer=request.user),
+        "bookmarks": selectors.posts_count_of_user(owner=owner, viewer=request.user, stamp=stamp),
         "followers": followers,
         "following": following,
         "is_following": is_following,
@@ -470,7 +475,11 @@ def profile_tags(request, username: str):
         return {"owner": owner, "rows": rows, "manage_url": manage_url}
 
     body = fragments.person_fragment(
-        request=request, owner=owner, template="posts/_tag_table.html", context=tags
+        request=request,
+        owner=owner,
+        stamp=selectors.person_change_stamp(owner=owner, viewer=request.user),
+        template="posts/_tag_table.html",
+        context=tags,
     )
     context = {"owner": owner, "body": body, "by_count": by_count}
     return render(request, "posts/tags.html", context)
