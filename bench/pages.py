@@ -173,6 +173,11 @@ def measure(args) -> dict:
             requests = [(readers[i % len(readers)], path) for i, path in enumerate(paths)]
         else:
             requests = [(visitor, path) for path in paths]
+        first_browser, first_path = requests[0]
+        if args.skip_missing and first_browser.get(first_path)[0] == 404:
+            # An older revision (bench/compare.py) without this page: nothing to compare.
+            print(f"{name:<22} not served by this checkout: left out")
+            continue
         timed(requests[: max(5, n // 10)])  # warm-up: connections, templates, caches
         times = sorted(timed(requests))
         p50 = statistics.median(times)
@@ -208,6 +213,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="requests per page kind")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--skip-missing", action="store_true", help="leave out the pages a checkout answers 404"
+    )
     parser.add_argument(
         "--tree", type=Path, default=ROOT, help="the checkout to serve (bench/compare.py)"
     )
