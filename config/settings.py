@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kwippy.posts",
     "kwippy.auth",
     "kwippy.portability",
+    "kwippy.pages",
     "kwippy.api",
     "kwippy.feeds",
     "kwippy.sessions",

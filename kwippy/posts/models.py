@@ -4,7 +4,7 @@ import re
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Lower, Upper
@@ -131,3 +131,66 @@ class UserTag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The readable text kept of a page, at most: a long article is about 60,000 characters, and the
+# search vector of the text must stay under PostgreSQL's 1 MB limit for one tsvector.
+PAGE_TEXT_MAX_LENGTH = 100_000
+
+
+class LinkHealth(models.TextChoices):
+    """What the last checks of a link's address found."""
+
+    UNCHECKED = "unchecked", "not checked yet"
+    OK = "ok", "ok"
+    MOVED = "moved", "moved"
+    GONE = "gone", "gone"
+    FAILING = "failing", "failing"
+
+
+class LinkPage(models.Model):
+    """What kwippy read at a link's address: one fetch, check and copy for everyone who saved it.
+
+    The pages app fetches and checks it (kwippy/pages); it lives here, with the link, because the
+    lists of posts show its health and search reads its text.
+    """
+
+    link = models.OneToOneField(Link, models.CASCADE, primary_key=True, related_name="page")
+    health = models.CharField(
+        max_length=16, choices=LinkHealth.choices, default=LinkHealth.UNCHECKED
+    )
+    # The last check: when, the HTTP status it ended on, the address it ended at.
+    checked_at = models.DateTimeField(null=True, blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    final_url = models.TextField(blank=True)
+    # Where a moved link now answers (health "moved").
+    moved_to = models.TextField(blank=True)
+    # Checks that failed in a row, and when the first of them ran.
+    failures = models.PositiveSmallIntegerField(default=0)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    # When the link is due to be fetched or checked again.
+    next_check_at = models.DateTimeField(default=timezone.now)
+    # What the page says of itself, as last read.
+    title = models.TextField(blank=True)
+    description = models.TextField(blank=True)
+    site_name = models.TextField(blank=True)
+    canonical_url = models.TextField(blank=True)
+    language = models.CharField(max_length=35, blank=True)
+    favicon_url = models.TextField(blank=True)
+    # The readable copy: the page's main text, and when it was read.
+    text = models.TextField(blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    text_vector = models.GeneratedField(
+        expression=SearchVector("text", config="english", weight="D"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["next_check_at"], name="linkpage_due"),
+            GinIndex(fields=["text_vector"], name="linkpage_text_search"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.link.url

@@ -14,6 +14,7 @@ from kwippy.accounts.changes import change_stamp_posts
 from kwippy.accounts.models import User
 from kwippy.posts.models import Link, Post, UserTag, url_hash
 from kwippy.posts.normalize import TITLE_MAX_LENGTH, normalize_url, shorten
+from kwippy.posts.signals import links_saved
 from kwippy.posts.tags import MAX_TAGS, TooManyTags, normalize_tag, parse_tags
 
 
@@ -136,7 +137,20 @@ def post_create(
         raise PostExists(Post.objects.select_related("link").get(user=user, link=link)) from None
     _adjust_counts(user_id=user.pk, link_id=link.pk, tags=tag_list, public=not is_private, delta=1)
     change_stamp_posts(user_id=user.pk, public=not is_private)
+    _tell_saved(user_id=user.pk, posts=[post], interactive=True)
     return post
+
+
+def _tell_saved(*, user_id: int, posts: Iterable[Post], interactive: bool) -> None:
+    posts = list(posts)
+    if posts:
+        links_saved.send(
+            sender=Post,
+            user_id=user_id,
+            link_ids=[post.link_id for post in posts],
+            private_link_ids={post.link_id for post in posts if post.is_private},
+            interactive=interactive,
+        )
 
 
 class PostChanges(TypedDict, total=False):
@@ -194,6 +208,8 @@ def post_update(*, post: Post, **changes: Unpack[PostChanges]) -> Post:
         delta=1,
     )
     change_stamp_posts(user_id=current.user_id, public=not (was_private and current.is_private))
+    if link is not None:
+        _tell_saved(user_id=current.user_id, posts=[current], interactive=True)
     for concrete in Post._meta.concrete_fields:
         setattr(post, concrete.attname, getattr(current, concrete.attname))
     return current
@@ -550,4 +566,5 @@ def posts_bulk_upsert(
         counts.apply(user_id=user.pk)
         if creates or updates:
             change_stamp_posts(user_id=user.pk, public=counts.public)
+        _tell_saved(user_id=user.pk, posts=creates, interactive=False)
     return result
