@@ -177,7 +177,9 @@ class LinkPage(models.Model):
     canonical_url = models.TextField(blank=True)
     language = models.CharField(max_length=35, blank=True)
     favicon_url = models.TextField(blank=True)
-    # The readable copy: the page's main text, and when it was read.
+    # The readable copy: the page's main text, and when it was read. A person who saved the link
+    # may delete the copy; it is then not kept again (the checks go on).
+    keep_copy = models.BooleanField(default=True)
     text = models.TextField(blank=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
     text_vector = models.GeneratedField(
