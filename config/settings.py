@@ -236,6 +236,17 @@ KWIPPY_IMPORT_PAGE_REFRESH_SECONDS = 5
 # (killed, its machine lost): /healthz stops counting it, and the jobs it held are retried.
 KWIPPY_WORKER_HEARTBEAT_SECONDS = 10
 KWIPPY_WORKER_STALLED_SECONDS = 30
+# The pages behind the links (kwippy/pages): a saved link is fetched unless it was checked in the
+# last LINK_FETCH_RECENT_DAYS; every link is checked again about every LINK_CHECK_INTERVAL_DAYS
+# (failures sooner, with backoff: kwippy/pages/health.py), and called failing after
+# LINK_FAILING_CHECKS failed checks in a row over at least LINK_FAILING_DAYS.
+LINK_FETCH_RECENT_DAYS = 7
+LINK_CHECK_INTERVAL_DAYS = 30
+LINK_FAILING_CHECKS = 3
+LINK_FAILING_DAYS = 7
+# The periodic re-check keeps at most this many fetches waiting on the bulk lane: enough to keep
+# it busy between two ticks, few enough that an import queued meanwhile is not behind thousands.
+LINK_CHECK_QUEUE_DEPTH = 200
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "jobs"
 PROCRASTINATE_WORKER_DEFAULTS = {
     "update_heartbeat_interval": KWIPPY_WORKER_HEARTBEAT_SECONDS,

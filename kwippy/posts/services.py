@@ -30,6 +30,40 @@ class PostExists(Exception):
         self.post = post
 
 
+def untitled(url: str) -> str:
+    """Return the title of a post saved without one: its address, until the page gives it one."""
+    return shorten(url, TITLE_MAX_LENGTH)
+
+
+def posts_title_from_page(*, link_id: int, title: str) -> int:
+    """Give the page's title to the posts of a link saved without a title; return how many.
+
+    A title a person typed is theirs and is never replaced: only a post whose title is still its
+    address (`untitled`) takes the page's.
+    """
+    title = shorten(" ".join(title.split()), TITLE_MAX_LENGTH)
+    if not title:
+        return 0
+    with transaction.atomic():
+        link = Link.objects.get(pk=link_id)
+        posts = list(
+            Post.objects.select_for_update()
+            .filter(link_id=link_id, title=untitled(link.url))
+            .only("id", "user_id", "is_private")
+        )
+        Post.objects.filter(pk__in=[post.pk for post in posts]).update(title=title)
+        for post in posts:
+            change_stamp_posts(user_id=post.user_id, public=not post.is_private)
+    return len(posts)
+
+
+def link_health_changed(*, link_ids: Iterable[int]) -> None:
+    """Stamp the owners of a link's posts after its health changed: their own lists show it."""
+    owners = Post.objects.filter(link_id__in=list(link_ids)).values_list("user_id", flat=True)
+    for user_id in sorted(set(owners)):
+        change_stamp_posts(user_id=user_id, public=False)
+
+
 def link_get_or_create(*, url: str) -> Link:
     """Return the Link for a URL (normalised here), creating it if nobody saved it before."""
     url = normalize_url(url)
@@ -125,7 +159,7 @@ def post_create(
             post = Post.objects.create(
                 user=user,
                 link=link,
-                title=(title.strip() or link.url)[:TITLE_MAX_LENGTH],
+                title=title.strip()[:TITLE_MAX_LENGTH] or untitled(link.url),
                 description=description,
                 tags=tag_list,
                 is_private=is_private,
@@ -432,7 +466,7 @@ def _merged(
     if base is None:
         created = row.created or now
         return PostValues(
-            title=row.title or shorten(row.url, TITLE_MAX_LENGTH),
+            title=row.title or untitled(row.url),
             description=row.description or "",
             tags=row.tags or [],
             is_private=unmarked_private if row.is_private is None else row.is_private,

@@ -140,6 +140,51 @@
 
   Array.prototype.forEach.call(document.querySelectorAll("input[data-suggest]"), tagSuggest);
 
+  // The add form fills an empty title with the page's own once a worker has read it (the pages
+  // app): asked when an address is entered, then every second for a few seconds. A title the
+  // person typed meanwhile is left alone; without this script the page's title comes later.
+  function titlePreview(form) {
+    var url = form.elements.url;
+    var title = form.elements.title;
+    if (!url || !title || !window.fetch) { return; }
+    var status = document.createElement("p");
+    status.className = "help";
+    status.setAttribute("role", "status");
+    title.parentNode.appendChild(status);
+    var asked = "";
+    var timer = null;
+    function ask(address, triesLeft) {
+      var body = new URLSearchParams();
+      body.set("url", address);
+      body.set("csrfmiddlewaretoken", form.elements.csrfmiddlewaretoken.value);
+      window.fetch(form.getAttribute("data-title-preview"), {
+        method: "POST", body: body, credentials: "same-origin"
+      }).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).then(function (answer) {
+        if (!answer || address !== asked || title.value.trim()) { return; }
+        if (answer.ready) {
+          if (answer.title) {
+            title.value = answer.title;
+            status.textContent = "Title filled in from the page.";
+          }
+        } else if (triesLeft > 0) {
+          timer = window.setTimeout(function () { ask(address, triesLeft - 1); }, 1000);
+        }
+      }, function () {});
+    }
+    function start() {
+      var address = url.value.trim();
+      if (!address || address === asked || title.value.trim()) { return; }
+      asked = address;
+      window.clearTimeout(timer);
+      ask(address, 8);
+    }
+    url.addEventListener("change", start);
+    start();
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-title-preview]"), titlePreview);
+
   // The site bar's menu (a <details>, which opens and closes without this script) also closes
   // on Escape, giving the focus back to its button, and on a click anywhere else.
   document.addEventListener("keydown", function (event) {
