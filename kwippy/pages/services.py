@@ -19,7 +19,7 @@ from kwippy.pages import health
 from kwippy.pages.extract import PageContent
 from kwippy.pages.selectors import fetches_private
 from kwippy.posts.models import PAGE_TEXT_MAX_LENGTH, Link, LinkHealth, LinkPage
-from kwippy.posts.services import link_get_or_create, link_health_changed, posts_title_from_page
+from kwippy.posts.services import link_get_or_create, link_health_changed, posts_title_from_pages
 
 # A link handed to the bulk lane is not due again before this, so the next tick does not queue it
 # twice; a job lost with its worker brings its link back after it.
@@ -50,17 +50,15 @@ def pages_queue_saved(
     stale = LinkPage.objects.filter(link_id__in=wanted).filter(
         Q(checked_at__isnull=True) | Q(checked_at__lt=recent)
     )
-    due = list(stale.values_list("link_id", flat=True))
-    stale.filter(next_check_at__gt=now).update(next_check_at=now)
-    fresh = wanted - set(due)
-    for link_id, title in (
-        LinkPage.objects.filter(link_id__in=fresh).exclude(title="").values_list("link_id", "title")
-    ):
-        # Checked recently: the page's title is already known, and a bare URL gets it at once.
-        posts_title_from_page(link_id=link_id, title=title)
+    # Links checked recently already have their page's title, which a bare URL gets at once.
+    posts_title_from_pages(link_ids=wanted, user_id=user_id)
     if not interactive:
+        stale.filter(next_check_at__gt=now).update(next_check_at=now)
         return []
-    # The periodic job must not queue these again while the interactive lane fetches them.
+    # A link the bulk lane is about to check is fetched now all the same: a person is waiting, and
+    # a second fetch of one page costs less than their wait.
+    due = list(stale.values_list("link_id", flat=True))
+    # Leased: the periodic job must not queue these again while the interactive lane fetches them.
     LinkPage.objects.filter(link_id__in=due).update(next_check_at=now + DISPATCH_LEASE)
     return due
 
@@ -120,7 +118,7 @@ def page_record_answer(*, link_id: int, fetched: Fetched, content: PageContent |
     if changed:
         link_health_changed(link_ids=[link_id])
     if content is not None and content.title:
-        posts_title_from_page(link_id=link_id, title=content.title)
+        posts_title_from_pages(link_ids=[link_id])
 
 
 def _record_failure(page: LinkPage, *, now: datetime) -> None:

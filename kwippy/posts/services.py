@@ -35,26 +35,28 @@ def untitled(url: str) -> str:
     return shorten(url, TITLE_MAX_LENGTH)
 
 
-def posts_title_from_page(*, link_id: int, title: str) -> int:
-    """Give the page's title to the posts of a link saved without a title; return how many.
+def posts_title_from_pages(*, link_ids: Iterable[int], user_id: int | None = None) -> int:
+    """Give the posts of these links saved without a title (of one person, if named) the title
+    their link's page gave (LinkPage); return how many changed.
 
     A title a person typed is theirs and is never replaced: only a post whose title is still its
-    address (`untitled`) takes the page's.
+    address (`untitled`) takes the page's. Two queries however many posts, for an import's batch.
     """
-    title = shorten(" ".join(title.split()), TITLE_MAX_LENGTH)
-    if not title:
-        return 0
-    with transaction.atomic():
-        link = Link.objects.get(pk=link_id)
-        posts = list(
-            Post.objects.select_for_update()
-            .filter(link_id=link_id, title=untitled(link.url))
-            .only("id", "user_id", "is_private")
-        )
-        Post.objects.filter(pk__in=[post.pk for post in posts]).update(title=title)
-        for post in posts:
-            change_stamp_posts(user_id=post.user_id, public=not post.is_private)
-    return len(posts)
+    posts = Post.objects.filter(link_id__in=list(link_ids)).exclude(link__page__title="")
+    if user_id is not None:
+        posts = posts.filter(user_id=user_id)
+    changed = []
+    for post in posts.select_related("link__page").only(
+        "id", "user_id", "is_private", "title", "link__url", "link__page__title"
+    ):
+        title = shorten(" ".join(post.link.page.title.split()), TITLE_MAX_LENGTH)
+        if title and post.title == untitled(post.link.url):
+            post.title = title
+            changed.append(post)
+    Post.objects.bulk_update(changed, ["title"])
+    for post in changed:
+        change_stamp_posts(user_id=post.user_id, public=not post.is_private)
+    return len(changed)
 
 
 def link_health_changed(*, link_ids: Iterable[int]) -> None:
