@@ -130,7 +130,8 @@ def test_an_answer_keeps_metadata_copy_and_gives_untitled_posts_the_pages_title(
         "The real title",
         "Readable words of the article.",
     )
-    assert page.fetched_at is not None and page.next_check_at > timezone.now() + timedelta(days=20)
+    assert page.fetched_at is not None
+    assert page.next_check_at > timezone.now() + timedelta(days=20)
     assert Post.objects.get(user=alice).title == "The real title"
     typed.refresh_from_db()
     assert typed.title == "Bob typed this"
