@@ -18,6 +18,10 @@ for 10 s, does its fault, keeps the load going, and ends with a verdict and its 
                    finishes, every bookmark stored once, its summary a clean run's, no 5xx
     jobs-postgres  queue 400 mails and stop PostgreSQL for 5 s while the workers send them: the
                    workers reconnect on their own (the same processes) and every job succeeds
+    fetch-hang     a person saves 100 links to a site that hangs every connection, and imports
+                   2,000 more: mails and the fetch of another site's page take no longer than
+                   before (p95 within 1 s of it), and the hung site never holds more than two
+                   connections of kwippy's at once
 
 The two job drills run the load for as long as their jobs take rather than for `--seconds`.
 """
@@ -37,8 +41,9 @@ from datetime import UTC, datetime
 
 from aiosmtpd.controller import Controller
 
-from bench.import_export import bookmark_file, generate, import_start, kept_urls
-from bench.site import Browser, exported_urls, manage
+from bench.import_export import Bookmark, bookmark_file, generate, import_start, kept_urls
+from bench.site import Browser, bookmark_add, exported_urls, manage
+from bench.websites import Articles, Tarpit
 from drills.load import (
     DATA_LABEL,
     PASSWORD,
@@ -67,6 +72,16 @@ IMPORT_WAIT = 1200.0
 MAILS = 400
 JOBS_OUTAGE = 5.0
 MAIL_TASK = "kwippy.core.jobs.mail_send"
+# The fetch-hang drill: what it queues at the hung site, and what it times on either side.
+HUNG_SAVES = 100
+HUNG_IMPORT = 2000
+PROBE_MAILS = 40
+PROBE_MAIL_EVERY = 0.25
+PROBE_PAGES = 10
+# A probe mail or page no later than this after its baseline's p95 has not been slowed.
+FETCH_HANG_SLACK = 1.0
+# How long a probe page's title may take before the drill calls it lost.
+PROBE_PAGE_WAIT = 60.0
 
 
 @dataclass
@@ -293,6 +308,57 @@ def judge_jobs_postgres(
             f"{heartbeats_after} of {len(lanes_before)} sending heartbeats again"
             if same_workers
             else f"lanes before {lanes_before}, after {lanes_after}: not the same processes",
+        ],
+    )
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] if ordered else float("inf")
+
+
+def judge_fetch_hang(
+    samples: list[Sample],
+    *,
+    mails_before: list[float],
+    mails_during: list[float],
+    pages_before: list[float],
+    pages_during: list[float],
+    probes: tuple[int, int],
+    most_held: int,
+    hung_accepted: int,
+) -> Verdict:
+    """Judge the interactive lane while a hung site holds fetches: mails and another site's page
+    as quick as before (p95 within FETCH_HANG_SLACK), all of them done, the hung site held to
+    two connections at once, and no request of the load failing."""
+    failed = [s for s in samples if _failed(s)]
+    mails, pages = probes
+    mail_slowdown = _p95(mails_during) - _p95(mails_before)
+    page_slowdown = _p95(pages_during) - _p95(pages_before)
+    passed = (
+        len(mails_before) == len(mails_during) == mails
+        and len(pages_before) == len(pages_during) == pages
+        and mail_slowdown <= FETCH_HANG_SLACK
+        and page_slowdown <= FETCH_HANG_SLACK
+        and hung_accepted > 0
+        and most_held <= 2
+        and not failed
+    )
+
+    def figures(label: str, before: list[float], during: list[float], count: int) -> str:
+        return (
+            f"{label}: p95 {_p95(before):.2f} s before, {_p95(during):.2f} s with the site hung "
+            f"({len(before)} and {len(during)} of {count} done)"
+        )
+
+    return Verdict(
+        "fetch-hang",
+        passed,
+        [
+            figures("mail, queued to delivered", mails_before, mails_during, mails),
+            figures("another site's title, saved to shown", pages_before, pages_during, pages),
+            f"the hung site: {hung_accepted} connections in all, at most {most_held} at once",
+            f"load: {len(failed)} requests failed or got a 5xx",
         ],
     )
 
@@ -563,6 +629,112 @@ def drill_jobs_postgres(stack, site, seconds):
     return run, verdict
 
 
+class MailClock:
+    """An SMTP server's handler (aiosmtpd) that notes how long each mail took: its subject is the
+    time it was queued."""
+
+    def __init__(self):
+        self.waits: dict[str, float] = {}
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        subject = str(message["Subject"])
+        self.waits[subject] = time.time() - float(subject.rpartition(" ")[2])
+        return "250 Message accepted for delivery"
+
+    def of(self, phase: str) -> list[float]:
+        return [wait for subject, wait in self.waits.items() if subject.startswith(phase + " ")]
+
+
+def _mails_timed(stack, clock: MailClock, phase: str) -> list[float]:
+    """Queue PROBE_MAILS mails, spaced as a site's requests queue them; return their waits."""
+    manage(
+        stack.env,
+        "shell",
+        "-c",
+        "import time\n"
+        "from django.core.mail import send_mail\n"
+        f"for _ in range({PROBE_MAILS}):\n"
+        f"    send_mail('{phase} ' + repr(time.time()), 'A probe.', None, ['a@example.com'])\n"
+        f"    time.sleep({PROBE_MAIL_EVERY})",
+    )
+    deadline = time.monotonic() + JOBS_WAIT
+    while len(clock.of(phase)) < PROBE_MAILS and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return clock.of(phase)
+
+
+def _titles_timed(stack, browser: Browser, urls: list[str]) -> list[float]:
+    """Save each URL bare on the add page; return how long each took to show the page's title."""
+    waits = []
+    for url in urls:
+        saved = time.monotonic()
+        bookmark_add(browser, url=url, title="")
+        deadline = saved + PROBE_PAGE_WAIT
+        while time.monotonic() < deadline:
+            titled = stack.sql(
+                "SELECT count(*) FROM posts_post post JOIN posts_link link ON link.id = "
+                "post.link_id WHERE link.url = %s AND post.title <> link.url",
+                (url,),
+            )[0][0]
+            if titled:
+                waits.append(time.monotonic() - saved)
+                break
+            time.sleep(0.05)
+    return waits
+
+
+def drill_fetch_hang(stack, site, seconds):
+    from drills.stack import SITES_PORT, SMTP_PORT, TARPIT_PORT
+
+    now = f"{int(time.time())}"
+    clock = MailClock()
+    smtp = Controller(clock, hostname="127.0.0.1", port=SMTP_PORT)
+    smtp.start()
+    person = Browser(stack.port)
+    person.sign_up(f"fetch-hang-{now}", PASSWORD)
+    try:
+        with Tarpit(port=TARPIT_PORT) as tarpit, Articles(hosts=4, port=SITES_PORT) as sites:
+            run = LoadRun(site, seconds=JOBS_WAIT)
+            run.start()
+            _sleep_until(run, SETTLE)
+            print(f"  before: {PROBE_MAILS} mails and {PROBE_PAGES} pages timed", flush=True)
+            mails_before = _mails_timed(stack, clock, f"before-{now}")
+            pages = [sites.url(int(now) * 100 + n) for n in range(2 * PROBE_PAGES)]
+            pages_before = _titles_timed(stack, person, pages[:PROBE_PAGES])
+            for n in range(HUNG_SAVES):
+                bookmark_add(person, url=tarpit.url(n), title=f"Hung page {n}")
+            hung = [
+                Bookmark((), tarpit.url(HUNG_SAVES + n), 0, False, False, [], f"Hung {n}", "")
+                for n in range(HUNG_IMPORT)
+            ]
+            import_start(person, bookmark_file(hung))
+            deadline = time.monotonic() + JOBS_WAIT
+            while tarpit.holding() == 0 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            print(
+                f"  the hung site holds {tarpit.holding()} connections at t={run.clock():.1f} s",
+                flush=True,
+            )
+            mails_during = _mails_timed(stack, clock, f"during-{now}")
+            pages_during = _titles_timed(stack, person, pages[PROBE_PAGES:])
+            most_held, accepted = tarpit.most_at_once, tarpit.accepted
+            run.stop()
+    finally:
+        smtp.stop()
+    verdict = judge_fetch_hang(
+        run.samples,
+        mails_before=mails_before,
+        mails_during=mails_during,
+        pages_before=pages_before,
+        pages_during=pages_during,
+        probes=(PROBE_MAILS, PROBE_PAGES),
+        most_held=most_held,
+        hung_accepted=accepted,
+    )
+    return run, verdict
+
+
 def _stored_urls(stack, run: LoadRun) -> set[str]:
     """Return which of the bookmarks the site acknowledged its posters' exports hold."""
     posters = {client.username for client in run.threads if client.persona == "poster"}
@@ -579,6 +751,7 @@ DRILLS = {
     "worker": drill_worker,
     "import-worker": drill_import_worker,
     "jobs-postgres": drill_jobs_postgres,
+    "fetch-hang": drill_fetch_hang,
 }
 
 

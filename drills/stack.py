@@ -37,6 +37,9 @@ from config.local_services import profile  # noqa: E402
 # the kernel's ephemeral range (32768 on), where a client's port could already hold it.
 PORT = 28600 + int(os.environ.get("KWIPPY_PORT_OFFSET") or 0)
 SMTP_PORT = 27000 + int(os.environ.get("KWIPPY_PORT_OFFSET") or 0)
+# The fetch-hang drill's local sites (bench/websites.py), on loopback addresses of their own.
+TARPIT_PORT = 27100 + int(os.environ.get("KWIPPY_PORT_OFFSET") or 0)
+SITES_PORT = 27200 + int(os.environ.get("KWIPPY_PORT_OFFSET") or 0)
 WORKERS = 4
 VAR = ROOT / "var" / "drills"
 DATABASE = "kwippy_drills"
@@ -65,6 +68,8 @@ class Stack:
         self.env = {
             **site.environment(self.services, DATABASE, "config.settings"),
             "EMAIL_URL": f"smtp://127.0.0.1:{SMTP_PORT}",
+            # The fetch-hang drill's sites are on loopback, which the fetcher refuses by default.
+            "LINK_FETCH_ALLOWED_NETWORKS": "127.0.0.0/8",
         }
         self.gunicorn: subprocess.Popen | None = None
         self.lanes: dict[str, subprocess.Popen] = {}
