@@ -7,6 +7,7 @@ import pytest
 
 from drills.load import Client, Sample, Site, personas, summarize
 from drills.run import (
+    judge_fetch_hang,
     judge_import_worker,
     judge_jobs_postgres,
     judge_object_cache,
@@ -181,3 +182,35 @@ def _jobs_postgres_verdict(**changes):
 def test_the_jobs_postgres_drill_wants_every_job_done_by_the_same_workers(changes):
     assert _jobs_postgres_verdict().passed
     assert not _jobs_postgres_verdict(**changes).passed
+
+
+def _fetch_hang_verdict(samples, **changes):
+    facts = {
+        "mails_before": [0.05, 0.08, 0.1],
+        "mails_during": [0.06, 0.09, 0.4],
+        "pages_before": [0.3, 0.5],
+        "pages_during": [0.4, 0.9],
+        "probes": (3, 2),
+        "most_held": 2,
+        "hung_accepted": 12,
+        **changes,
+    }
+    return judge_fetch_hang(samples, **facts)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"mails_during": [0.06, 0.09, 1.5]},  # a mail waited behind the hung fetches
+        {"pages_during": [0.4, 2.0]},
+        {"mails_during": [0.06, 0.09]},  # a mail never came
+        {"pages_during": [0.4]},
+        {"most_held": 3},  # more than two fetches at one host
+        {"hung_accepted": 0},  # the hung site was never asked: nothing was tested
+    ],
+)
+def test_the_fetch_hang_drill_wants_the_interactive_lane_as_quick_as_before(changes):
+    calm = [_sample(t) for t in range(60)]
+    assert _fetch_hang_verdict(calm).passed
+    assert not _fetch_hang_verdict(calm, **changes).passed
+    assert not _fetch_hang_verdict([*calm, _sample(30, 502)]).passed
