@@ -11,7 +11,6 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from kwippy.core.fetch import Fetched
@@ -47,18 +46,25 @@ def pages_queue_saved(
         ignore_conflicts=True,
     )
     recent = now - timedelta(days=settings.LINK_FETCH_RECENT_DAYS)
-    stale = LinkPage.objects.filter(link_id__in=wanted).filter(
-        Q(checked_at__isnull=True) | Q(checked_at__lt=recent)
-    )
-    # Links checked recently already have their page's title, which a bare URL gets at once.
-    posts_title_from_pages(link_ids=wanted, user_id=user_id)
+    due, titled = [], []
+    for link_id, checked_at, title in LinkPage.objects.filter(link_id__in=wanted).values_list(
+        "link_id", "checked_at", "title"
+    ):
+        if checked_at is None or checked_at < recent:
+            due.append(link_id)
+        elif title:
+            titled.append(link_id)
+    if titled:
+        # Checked recently: the page's title is known, and a bare URL gets it at once.
+        posts_title_from_pages(link_ids=titled, user_id=user_id)
+    if not due:
+        return []
     if not interactive:
-        stale.filter(next_check_at__gt=now).update(next_check_at=now)
+        LinkPage.objects.filter(link_id__in=due, next_check_at__gt=now).update(next_check_at=now)
         return []
     # A link the bulk lane is about to check is fetched now all the same: a person is waiting, and
-    # a second fetch of one page costs less than their wait.
-    due = list(stale.values_list("link_id", flat=True))
-    # Leased: the periodic job must not queue these again while the interactive lane fetches them.
+    # a second fetch of one page costs less than their wait. Leased, so that the periodic job does
+    # not queue it again while the interactive lane fetches it.
     LinkPage.objects.filter(link_id__in=due).update(next_check_at=now + DISPATCH_LEASE)
     return due
 
