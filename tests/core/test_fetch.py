@@ -3,6 +3,7 @@
 import email.utils
 import queue
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -13,8 +14,12 @@ from datetime import UTC, datetime, timedelta
 from ipaddress import ip_address
 
 import pytest
+import trustme
 from django.conf import settings
 from django.db import connection
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.provisional import urls
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
@@ -568,3 +573,102 @@ def test_a_fetch_gives_its_turn_back_when_it_succeeds(page_server, db):
     page_fetch(url=page_server.url_for("/"))
 
     assert held_advisory_locks() == 0
+
+
+@pytest.fixture
+def tls_server(settings, monkeypatch, tmp_path):
+    """An https server whose certificate names `pages.example`, from an authority the site trusts.
+
+    Every name resolves to it; its address and port are allowed.
+    """
+    authority = trustme.CA()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    authority.issue_cert("pages.example").configure_cert(context)
+    authority.cert_pem.write_to_path(str(tmp_path / "authority.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "authority.pem"))
+    monkeypatch.setattr(fetch, "resolve", resolving_to("127.0.0.1"))
+    with HTTPServer(host="127.0.0.1", port=0, ssl_context=context, threaded=True) as server:
+        settings.LINK_FETCH_ALLOWED_NETWORKS = parse_allowed_networks(
+            "LINK_FETCH_ALLOWED_NETWORKS", f"127.0.0.1:{server.port}"
+        )
+        settings.LINK_FETCH_HOST_INTERVAL_SECONDS = 0
+        server.expect_request("/").respond_with_data(OPEN_GRAPH_PAGE, content_type="text/html")
+        yield server
+
+
+def test_https_reaches_the_checked_address_under_the_name_its_certificate_gives(tls_server, db):
+    fetched = page_fetch(url=f"https://pages.example:{tls_server.port}/")
+
+    assert (fetched.status, fetched.body) == (200, OPEN_GRAPH_PAGE)
+    (request, _), *_ = tls_server.log
+    assert request.headers["Host"] == f"pages.example:{tls_server.port}"
+
+
+def test_https_to_a_name_the_certificate_does_not_give_fails(tls_server, db):
+    with pytest.raises(FetchFailed, match="ConnectError"):
+        page_fetch(url=f"https://other.example:{tls_server.port}/")
+
+    assert tls_server.log == []
+
+
+def test_https_with_a_certificate_from_an_unknown_authority_fails(tls_server, db, monkeypatch):
+    monkeypatch.delenv("SSL_CERT_FILE")
+
+    with pytest.raises(FetchFailed, match="ConnectError"):
+        page_fetch(url=f"https://pages.example:{tls_server.port}/")
+
+
+def refuse_connections(address, *args, **kwargs):
+    raise AssertionError(f"the fetcher tried to connect to {address}")
+
+
+@given(
+    url=st.one_of(
+        st.text(),
+        urls(),
+        st.builds(
+            "{}://{}{}".format,
+            st.sampled_from(["http", "https", "HTTP", "ftp", "file", "javascript", ""]),
+            st.text(),
+            st.text(),
+        ),
+    )
+)
+def test_any_address_gives_a_fetch_or_a_fetch_error_nothing_else(url):
+    """Whatever it is given, the fetcher raises only FetchError (every name resolves inside)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fetch, "resolve", resolving_to("10.0.0.1"))
+        patch.setattr(socket, "create_connection", refuse_connections)
+        with pytest.raises(fetch.FetchError):
+            page_fetch(url=url)
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("120", 120.0),
+        (" 0 ", 0.0),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),
+        ("99999999999999999999", 7 * 24 * 60 * 60),
+        ("soon", None),
+        ("-5", None),
+        ("1.5", None),
+        ("١٢", None),
+        ("", None),
+    ],
+)
+def test_retry_after_is_read_as_seconds_or_a_date(header, seconds):
+    assert fetch.retry_after_parse(header=header) == seconds
+
+
+def test_retry_after_as_a_date_to_come_gives_the_seconds_until_it():
+    in_an_hour = email.utils.format_datetime(datetime.now(UTC) + timedelta(hours=1), usegmt=True)
+
+    assert 3500 < fetch.retry_after_parse(header=in_an_hour) <= 3600
+
+
+@given(header=st.one_of(st.text(), st.integers().map(str), st.datetimes().map(str)))
+def test_any_retry_after_gives_seconds_or_none(header):
+    seconds = fetch.retry_after_parse(header=header)
+
+    assert seconds is None or 0 <= seconds <= 7 * 24 * 60 * 60
