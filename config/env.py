@@ -9,6 +9,7 @@ The URL parsers are our own rather than dj-database-url's: kwippy accepts exactl
 """
 
 import os
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -174,3 +175,32 @@ def parse_email_url(name: str, url: str) -> dict:
         "USE_TLS": options.get("tls") == ["1"],
         "USE_SSL": parts.scheme == "smtps",
     }
+
+
+def parse_allowed_networks(
+    name: str, text: str
+) -> list[tuple[IPv4Network | IPv6Network, int | None]]:
+    """Return the `(network, port)` pairs of comma-separated `network[:port]` entries; none for "".
+
+    A network is an address or a CIDR block (`10.1.0.0/16`, `127.0.0.1:8080`, `fd00::/8`); an IPv6
+    one with a port goes in brackets (`[fd00::/8]:443`). No port means any port.
+    """
+    expected = "network[:port][,network[:port]…], e.g. 10.1.0.0/16,127.0.0.1:8080,[fd00::/8]:443"
+    entries = []
+    for entry in filter(None, (item.strip() for item in text.split(","))):
+        if entry.startswith("["):
+            network, bracket, port = entry[1:].partition("]:")
+            if not bracket:
+                raise ConfigError(f"{name} has a bad entry {entry!r}; expected {expected}")
+        elif entry.count(":") == 1:
+            network, _, port = entry.partition(":")
+        else:
+            network, port = entry, None
+        try:
+            parsed = ip_network(network)
+        except ValueError:
+            raise ConfigError(
+                f"{name} has a bad network {network!r}; expected {expected}"
+            ) from None
+        entries.append((parsed, None if port is None else _port(name, port, expected)))
+    return entries

@@ -15,6 +15,7 @@ from config.env import (
     env_int,
     env_list,
     env_str,
+    parse_allowed_networks,
     parse_database_url,
     parse_database_urls,
     parse_email_url,
@@ -255,6 +256,26 @@ PROCRASTINATE_WORKER_DEFAULTS = {
     # mail's text (a reset link) has no business staying. Failed jobs stay, for the admin's retry.
     "delete_jobs": "successful",
 }
+
+# Fetching the pages behind links (kwippy/core/fetch.py, the one place kwippy opens outbound
+# connections). Only the public internet is reached: a name that resolves to a loopback, private,
+# link-local (cloud metadata), multicast or reserved address is refused, on every redirect. Named
+# networks, `network[:port]`, are let through too: an intranet's wiki, or the tests' local server.
+LINK_FETCH_ALLOWED_NETWORKS = parse_allowed_networks(
+    "LINK_FETCH_ALLOWED_NETWORKS", env_str("LINK_FETCH_ALLOWED_NETWORKS", "")
+)
+# One fetch, every redirect and every byte of the body included, ends by this deadline: a server
+# that drips a byte a second holds a worker's slot for no longer.
+LINK_FETCH_DEADLINE_SECONDS = 10
+# The body is read up to this many bytes (after gzip), the rest left unread; only HTML and XHTML
+# bodies are read at all.
+LINK_FETCH_MAX_BYTES = 5_000_000
+LINK_FETCH_MAX_REDIRECTS = 5
+# Politeness, across every worker on every machine: at most this many fetches of one host at once,
+# and requests to a host started at least this far apart. A busy host makes the fetch raise
+# HostBusy at once (the job tries again later); no worker waits holding its slot.
+LINK_FETCH_HOST_CONCURRENCY = 2
+LINK_FETCH_HOST_INTERVAL_SECONDS = 1
 
 # Every mail is queued as a job (kwippy/core/mail.py) in the transaction that wrote it; the job
 # hands it to the backend EMAIL_URL names, which reads the EMAIL_* settings below.

@@ -5,7 +5,9 @@ import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 from hypothesis import settings as hypothesis_settings
+from pytest_httpserver import HTTPServer
 
+from config.env import parse_allowed_networks
 from kwippy.accounts.models import User
 from tests.jobs import WorkerProcess, jobs_clear
 
@@ -89,3 +91,26 @@ def job_workers(jobs_table):
     """A worker as `make run` starts it: the Procfile's two lanes, stopped after the test."""
     with WorkerProcess("interactive") as interactive, WorkerProcess("bulk") as bulk:
         yield {"interactive": interactive, "bulk": bulk}
+
+
+@pytest.fixture(scope="session")
+def page_server_running():
+    """A local web server on a port of its own, answering several requests at once."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page_server(page_server_running, settings):
+    """The local web server, the one place outside the internet the fetcher may reach.
+
+    Its address and port are allowed, no other port; its requests need not wait for each other.
+    """
+    settings.LINK_FETCH_ALLOWED_NETWORKS = parse_allowed_networks(
+        "LINK_FETCH_ALLOWED_NETWORKS", f"127.0.0.1:{page_server_running.port}"
+    )
+    settings.LINK_FETCH_HOST_INTERVAL_SECONDS = 0
+    yield page_server_running
+    page_server_running.clear()

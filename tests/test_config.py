@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from ipaddress import ip_network
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from config.env import (
     ConfigError,
+    parse_allowed_networks,
     parse_database_url,
     parse_database_urls,
     parse_email_url,
@@ -56,6 +58,11 @@ def run_manage(env_changes: dict[str, str], *args: str) -> subprocess.CompletedP
         ("DATABASE_REPLICA_URLS", "redis://r1", "DATABASE_REPLICA_URLS must look like postgres://"),
         ("DATABASE_REPLICA_URLS", "postgres://u:p@[r1/db", "DATABASE_REPLICA_URLS must look like"),
         ("TRUSTED_PROXY_COUNT", "-1", "TRUSTED_PROXY_COUNT must be a whole number"),
+        (
+            "LINK_FETCH_ALLOWED_NETWORKS",
+            "10.0.0.1/8",
+            "LINK_FETCH_ALLOWED_NETWORKS has a bad network '10.0.0.1/8'",
+        ),
     ],
 )
 def test_bad_variable_stops_start_up_with_one_line(variable, value, expected):
@@ -182,6 +189,44 @@ def test_site_url_keeps_scheme_host_port_and_path_without_trailing_slash():
 def test_site_url_that_is_no_http_address_is_refused(url):
     with pytest.raises(ConfigError, match=r"^X must look like"):
         parse_site_url("X", url)
+
+
+def test_allowed_networks_give_each_network_with_its_port_or_none():
+    assert parse_allowed_networks("X", " 10.1.0.0/16, 127.0.0.1:8080,[fd00::/8]:443,::1 ") == [
+        (ip_network("10.1.0.0/16"), None),
+        (ip_network("127.0.0.1/32"), 8080),
+        (ip_network("fd00::/8"), 443),
+        (ip_network("::1/128"), None),
+    ]
+
+
+def test_no_allowed_networks_give_none():
+    assert parse_allowed_networks("X", "") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("10.0.0.0/33", "bad network"),
+        ("intranet.example", "bad network"),
+        ("127.0.0.1:0", "bad port"),
+        ("127.0.0.1:http", "bad port"),
+        ("[fd00::/8]443", "bad entry"),
+        ("fd00::/8:443", "bad network"),
+    ],
+)
+def test_allowed_networks_of_another_shape_are_refused(text, message):
+    with pytest.raises(ConfigError, match=f"^X has a {message}"):
+        parse_allowed_networks("X", text)
+
+
+@given(st.text())
+def test_any_allowed_networks_text_gives_networks_or_a_config_error(text):
+    try:
+        entries = parse_allowed_networks("X", text)
+    except ConfigError:
+        return
+    assert all(port is None or 0 < port < 65536 for _, port in entries)
 
 
 @pytest.mark.django_db
