@@ -32,12 +32,15 @@ BULK_FETCH_PRIORITY = -10
 
 
 @app.task(queue=settings.KWIPPY_BULK_QUEUE, pass_context=True)
-def link_fetch(context: JobContext, *, link_id: int) -> None:
-    """Fetch a link's page, and keep its health, metadata, copy and title."""
+def link_fetch(context: JobContext, *, link_id: int, previewed: bool = False) -> None:
+    """Fetch a link's page, and keep its health, metadata, copy and title.
+
+    `previewed`: a person typing the address into the add form asked for it, before any save.
+    """
     page = LinkPage.objects.select_related("link").filter(link_id=link_id).first()
     if page is None:
         return
-    if not links_fetchable(link_ids=[link_id]):
+    if not previewed and not links_fetchable(link_ids=[link_id]):
         # Every save that allowed the fetch is gone, or now private with fetching turned off.
         services.page_postpone(link_id=link_id)
         return
@@ -48,7 +51,7 @@ def link_fetch(context: JobContext, *, link_id: int) -> None:
             queue=context.job.queue,
             priority=context.job.priority,
             schedule_in={"seconds": max(busy.retry_in, 1)},
-        ).defer(link_id=link_id)
+        ).defer(link_id=link_id, previewed=previewed)
         return
     except FetchRefused as refused:
         log.info("pages: not fetching link %s: %s", link_id, refused)
@@ -64,7 +67,7 @@ def link_fetch(context: JobContext, *, link_id: int) -> None:
             queue=context.job.queue,
             priority=context.job.priority,
             schedule_in={"seconds": max(fetched.retry_after or 60, 1)},
-        ).defer(link_id=link_id)
+        ).defer(link_id=link_id, previewed=previewed)
         return
     content = None
     if fetched.body:
@@ -72,11 +75,11 @@ def link_fetch(context: JobContext, *, link_id: int) -> None:
     services.page_record_answer(link_id=link_id, fetched=fetched, content=content)
 
 
-def links_fetch_now(*, link_ids: list[int]) -> None:
+def links_fetch_now(*, link_ids: list[int], previewed: bool = False) -> None:
     """Queue a fetch of these links on the interactive lane (a person is waiting)."""
     if link_ids:
         link_fetch.configure(queue=settings.KWIPPY_INTERACTIVE_QUEUE).batch_defer(
-            *({"link_id": link_id} for link_id in link_ids)
+            *({"link_id": link_id, "previewed": previewed} for link_id in link_ids)
         )
 
 

@@ -24,5 +24,5 @@ def title_preview(request):
     except InvalidURL as invalid:
         return JsonResponse({"error": str(invalid)}, status=400)
     if preview.to_fetch:
-        links_fetch_now(link_ids=[preview.link.pk])
+        links_fetch_now(link_ids=[preview.link.pk], previewed=True)
     return JsonResponse({"ready": preview.ready, "title": preview.title})
