@@ -1,11 +1,11 @@
 """Fetch throughput: pages fetched, read and kept per second, by one job worker and by two.
 
     KWIPPY_PORT_OFFSET=N python bench/fetching.py [--profile dev|test] [--pages 300]
-                                                  [--hosts 30] [--json results.json]
+                                                  [--hosts 150] [--json results.json]
 
 On a database of its own (`kwippy_bench_fetch`, built afresh and dropped at the end) and gunicorn,
 a person saves `--pages` bare URLs on the add page, with no job worker running: each save queues
-its link's fetch on the interactive lane. The URLs are articles of about 20 KB of text in 60 KB
+its link's fetch on the interactive lane. The URLs are articles of about 20 KB of text in 25 KB
 of markup, on `--hosts` local sites (bench/websites.py: one per loopback address, so that the
 fetcher's per-host limits spread the work as the web would). Then the lane is started as one
 worker process (`manage.py jobs_worker --concurrency=1`) until every page is read; then a second
@@ -127,7 +127,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", choices=["dev", "test"], default="dev")
     parser.add_argument("--pages", type=int, default=300, help="pages read in each phase")
-    parser.add_argument("--hosts", type=int, default=30, help="local sites serving them")
+    parser.add_argument("--hosts", type=int, default=150, help="local sites serving them")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     options = parser.parse_args()
     services = profile(options.profile)
