@@ -147,13 +147,15 @@ class Tarpit:
                 self.most_at_once = max(self.most_at_once, len(self._open()))
 
     def _open(self) -> set[socket.socket]:
-        # A connection the fetcher gave up on is closed at its end: it reads as ready, empty.
+        # What the client sent (its request) is read and dropped, so that a connection it closed
+        # reads as ended; one it keeps open has nothing more to read.
         closed = set()
         for connection in self.held:
             connection.setblocking(False)
             try:
-                if connection.recv(65536, socket.MSG_PEEK) == b"":
-                    closed.add(connection)
+                while connection.recv(65536):
+                    pass
+                closed.add(connection)
             except BlockingIOError:
                 pass
             except OSError:
