@@ -104,6 +104,10 @@ class TestMetadata:
         assert page.favicon_url == "https://cdn.example/assets/i.png"
         assert page.canonical_url == "https://other.example/a"
 
+    def test_a_base_that_is_no_http_address_is_ignored(self):
+        page = read_html('<base href="javascript:void(0)"><link rel="icon" href="i.png">')
+        assert page.favicon_url == "https://site.example/docs/start/i.png"
+
     def test_og_url_serves_as_canonical_when_there_is_no_link(self):
         page = read_html('<meta property="og:url" content="/story/1">')
         assert page.canonical_url == "https://site.example/story/1"
