@@ -678,3 +678,8 @@ def test_any_retry_after_gives_seconds_or_none(header):
     seconds = fetch.retry_after_parse(header=header)
 
     assert seconds is None or 0 <= seconds <= 7 * 24 * 60 * 60
+
+
+def test_a_name_with_a_label_too_long_to_look_up_is_refused():
+    with pytest.raises(FetchRefused, match="not a host name"):
+        fetch.resolve("a" * 64 + ".example", 80)
