@@ -285,12 +285,14 @@ def test_a_body_of_exactly_the_cap_is_whole(page_server, db, settings):
 
 def test_a_page_that_drips_forever_fails_at_the_deadline(page_server, db, settings):
     settings.LINK_FETCH_DEADLINE_SECONDS = 1
+    dripped = threading.Event()
 
     def drip():
         yield b"<html><title>Slow"
         for _ in range(100):
             time.sleep(0.1)
             yield b"."
+        dripped.set()
 
     page_server.expect_request("/drip").respond_with_response(
         Response(drip(), content_type="text/html")
@@ -299,21 +301,25 @@ def test_a_page_that_drips_forever_fails_at_the_deadline(page_server, db, settin
     with pytest.raises(FetchFailed, match="deadline"):
         page_fetch(url=page_server.url_for("/drip"))
 
+    assert not dripped.is_set()
+
 
 def test_a_server_that_never_answers_fails_at_the_deadline(page_server, db, settings):
     settings.LINK_FETCH_DEADLINE_SECONDS = 1
-    answered = threading.Event()
+    given_up, answered = threading.Event(), threading.Event()
 
     def silent(request):
-        answered.wait(10)
+        given_up.wait(30)
+        answered.set()
         return Response(b"too late", content_type="text/html")
 
     page_server.expect_request("/silent").respond_with_handler(silent)
     try:
         with pytest.raises(FetchFailed, match="deadline"):
             page_fetch(url=page_server.url_for("/silent"))
+        assert not answered.is_set()
     finally:
-        answered.set()
+        given_up.set()
 
 
 def test_a_name_resolving_to_a_private_address_is_refused_without_connecting(
@@ -672,3 +678,8 @@ def test_any_retry_after_gives_seconds_or_none(header):
     seconds = fetch.retry_after_parse(header=header)
 
     assert seconds is None or 0 <= seconds <= 7 * 24 * 60 * 60
+
+
+def test_a_name_with_a_label_too_long_to_look_up_is_refused():
+    with pytest.raises(FetchRefused, match="not a host name"):
+        fetch.resolve("a" * 64 + ".example", 80)
