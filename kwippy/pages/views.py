@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.views.decorators.http import require_POST
 
+from kwippy.core.methods import post_only
 from kwippy.pages import services
 from kwippy.pages.jobs import links_fetch_now
 from kwippy.pages.selectors import fetches_private
@@ -9,7 +9,7 @@ from kwippy.posts.normalize import InvalidURL
 
 
 @login_required
-@require_POST
+@post_only()
 def title_preview(request):
     """Say the title of the page at the address being typed into the add form, once it is read.
 
