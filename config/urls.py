@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("kwippy.auth.urls")),
     path("", include("kwippy.portability.urls")),
+    path("", include("kwippy.pages.urls")),
     path("api/v1/", include("kwippy.api.urls")),
     path("", include("kwippy.feeds.urls")),
     path("settings/sessions/", include("kwippy.sessions.urls")),
