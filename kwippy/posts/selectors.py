@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from kwippy.accounts.changes import last_change_user
 from kwippy.accounts.models import ChangeStamp, Follow, User
-from kwippy.posts.models import Link, LinkHealth, LinkPage, Post, UserTag, url_hash
+from kwippy.posts.models import BROKEN, Link, LinkHealth, LinkPage, Post, UserTag, url_hash
 from kwippy.posts.normalize import InvalidURL, normalize_url
 from kwippy.posts.pagination import Page, parse_recent_cursor, popular_cursor, recent_cursor
 from kwippy.posts.query import Alternative, parse_query
@@ -184,10 +184,6 @@ def posts_count_of_user(*, owner: User, viewer: User | None, stamp: datetime | N
     return count
 
 
-# The healths a person is told about: their link no longer leads where it did.
-BROKEN = (LinkHealth.GONE, LinkHealth.MOVED, LinkHealth.FAILING)
-
-
 def _copy_kept(path: str = "") -> Q:
     # A copy is kept while its text is there: deleting a copy, or turning fetching off, empties
     # it. `> ''` rather than a negated `= ''`: a link with no page yet is NULL, and has no copy.
@@ -206,11 +202,16 @@ def posts_with_health(posts: QuerySet[Post]) -> QuerySet[Post]:
     )
 
 
+def _broken_of(owner: User) -> QuerySet[Post]:
+    # The broken pages by their own index (`linkpage_broken`), matched to the person's posts by
+    # link id: a join through the links would read every link of the site.
+    broken = LinkPage.objects.filter(health__in=BROKEN).values("link_id")
+    return Post.objects.filter(user=owner, link_id__in=broken)
+
+
 def posts_broken(*, owner: User) -> QuerySet[Post]:
     """Return a person's own posts whose links are gone, moved or failing, newest first."""
-    return posts_with_health(
-        _listing(Post.objects.filter(user=owner, link__page__health__in=BROKEN))
-    )
+    return posts_with_health(_listing(_broken_of(owner)))
 
 
 def posts_broken_count(*, owner: User, stamp: datetime | None) -> int:
@@ -219,7 +220,7 @@ def posts_broken_count(*, owner: User, stamp: datetime | None) -> int:
     key = f"kwippy.broken-count:{owner.pk}:{stamp and stamp.isoformat()}"
     count = cache.get(key)
     if not isinstance(count, int):
-        count = Post.objects.filter(user=owner, link__page__health__in=BROKEN).count()
+        count = _broken_of(owner).count()
         cache.set(key, count, POST_COUNT_CACHE_SECONDS)
     return count
 

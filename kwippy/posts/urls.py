@@ -22,5 +22,5 @@ urlpatterns = [
     path("p/<int:post_id>/delete/", views.post_delete, name="post_delete"),
     path("p/bulk/", views.posts_bulk, name="posts_bulk"),
     path("p/<int:post_id>/read/", views.post_mark_read, name="post_mark_read"),
-    path("p/<int:post_id>/move/", views.post_follow_move, name="post_follow_move"),
+    path("p/<int:post_id>/new-address/", views.post_use_new_address, name="post_use_new_address"),
 ]

@@ -496,7 +496,7 @@ def profile_broken(request, username: str):
 
 @login_required
 @post_only(_offer_to_owner("Use the new address"))
-def post_follow_move(request, post_id: int):
+def post_use_new_address(request, post_id: int):
     """Change one of your bookmarks to the address its page moved to, and go back to the list of
     broken links (or the list it was on)."""
     post = access.post_for_write(user=request.user, post_id=post_id)

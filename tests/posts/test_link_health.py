@@ -165,7 +165,7 @@ def test_the_new_address_is_used_in_one_post_and_the_list_comes_back(client, ali
     post = broken["moved"]
     html = client.get("/u/alice/broken/").text
     assert html.count("Use the new address") == 1
-    response = client.post(f"/p/{post.pk}/move/", {"next": "/u/alice/broken/"})
+    response = client.post(f"/p/{post.pk}/new-address/", {"next": "/u/alice/broken/"})
     assert response.status_code == 302
     assert response["Location"] == "/u/alice/broken/"
     post.refresh_from_db()
@@ -181,7 +181,7 @@ def test_the_new_address_already_saved_leaves_the_bookmark_and_names_the_other(
 ):
     other = save(alice, "https://example.org/new", "Already here")
     client.force_login(alice)
-    response = client.post(f"/p/{broken['moved'].pk}/move/")
+    response = client.post(f"/p/{broken['moved'].pk}/new-address/")
     assert response.status_code == 422
     assert "Another bookmark of yours, “Already here”, has that address" in response.text
     assert f'href="/p/{other.pk}/edit/"' in response.text
@@ -191,13 +191,13 @@ def test_the_new_address_already_saved_leaves_the_bookmark_and_names_the_other(
 
 def test_a_link_that_has_not_moved_keeps_its_address(client, alice, bob, broken):
     client.force_login(alice)
-    response = client.post(f"/p/{broken['gone'].pk}/move/")
+    response = client.post(f"/p/{broken['gone'].pk}/new-address/")
     assert response.status_code == 302
     broken["gone"].refresh_from_db()
     assert broken["gone"].link.url == "https://gone.example/"
     client.force_login(bob)
-    assert client.post(f"/p/{broken['moved'].pk}/move/").status_code == 404
-    assert client.get(f"/p/{broken['moved'].pk}/move/").status_code == 405
+    assert client.post(f"/p/{broken['moved'].pk}/new-address/").status_code == 404
+    assert client.get(f"/p/{broken['moved'].pk}/new-address/").status_code == 405
 
 
 def test_deleting_from_the_broken_list_comes_back_to_it(client, alice, broken):

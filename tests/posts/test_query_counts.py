@@ -99,9 +99,12 @@ def test_new_pages_queries_stay_flat_with_rows(
 
 @pytest.fixture
 def checked_site(busy_site):
-    """Every link of the busy site read: a third of them gone, a third moved, with copies."""
+    """The busy site's links read, but every fourth not yet: of those read, a third gone, a
+    third moved, all with copies."""
     healths = [LinkHealth.GONE, LinkHealth.MOVED, LinkHealth.OK]
     for i, link in enumerate(Link.objects.order_by("pk")):
+        if i % 4 == 3:
+            continue
         LinkPage.objects.create(
             link=link, health=healths[i % 3], moved_to="https://moved.example/", text="Words."
         )
