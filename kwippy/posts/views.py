@@ -474,19 +474,21 @@ def profile_to_read(request, username: str):
     return _person_page(request, _own_person(request, username), [], reading_list=True)
 
 
+def _broken_list_path(request) -> str:
+    # Where the list's buttons come back to: this page of it, even from the POST of one of them.
+    return reverse("profile_broken", args=[request.user.username]) + (
+        f"?{request.GET.urlencode()}" if request.GET else ""
+    )
+
+
 def _broken_page(request, owner: User, *, existing=None, status: int = 200):
     try:
         page = _recent_page(request, selectors.posts_broken(owner=owner))
     except BadCursor:
         return bad_request(request, "That page address is not valid.")
-    context = {"owner": owner, "page": page, "existing": existing, "here": _here(request)}
+    context = {"owner": owner, "page": page, "existing": existing}
+    context["here"] = _broken_list_path(request)
     return render(request, "posts/broken.html", context, status=status)
-
-
-def _here(request) -> str:
-    return reverse("profile_broken", args=[request.user.username]) + (
-        f"?{request.GET.urlencode()}" if request.GET else ""
-    )
 
 
 def profile_broken(request, username: str):

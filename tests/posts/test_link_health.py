@@ -237,3 +237,12 @@ def test_the_edit_page_offers_nothing_over_the_persons_own_note(client, alice):
     LinkPage.objects.create(link=post.link, description="The page's words.")
     client.force_login(alice)
     assert "The page describes itself" not in client.get(f"/p/{post.pk}/edit/").text
+
+
+def test_a_new_address_kwippy_cannot_save_is_refused_and_said(client, alice, broken):
+    page_of(broken["moved"], LinkHealth.MOVED, moved_to="ftp://files.example/recipes")
+    client.force_login(alice)
+    response = client.post(f"/p/{broken['moved'].pk}/new-address/", follow=True)
+    assert "The new address of “Moved page” is not one kwippy can save." in response.text
+    broken["moved"].refresh_from_db()
+    assert broken["moved"].link.url == "https://old.example/post"
