@@ -57,6 +57,14 @@ def change_stamp_posts(*, user_id: int, public: bool) -> None:
     transaction.on_commit(lambda: _stamp(columns, [user_id]), robust=True)
 
 
+def change_stamp_own_posts(*, user_ids: Iterable[int]) -> None:
+    """Stamp, once the transaction commits, that what these people see of their own posts changed
+    (what only an owner sees: their links' health, their copies), not what others see."""
+    user_ids = sorted(set(user_ids))
+    if user_ids:
+        transaction.on_commit(lambda: _stamp(("posts",), user_ids), robust=True)
+
+
 def change_stamp_follows(*, follower_id: int) -> None:
     """Stamp, once the transaction commits, that whom a person follows changed."""
     transaction.on_commit(lambda: _stamp(("following",), [follower_id]), robust=True)

@@ -1,4 +1,4 @@
-"""Writes of the pages app: which links to fetch, and what a fetch found.
+"""Writes of the pages app: which links to fetch, what a fetch found, a copy deleted, a choice.
 
 A `Link` is shared by everyone who saved its address, so one fetch, one check and one copy serve
 them all; its `LinkPage` row is created when a save asks for a fetch, and from then on holds the
@@ -10,14 +10,18 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from kwippy.accounts.models import User
 from kwippy.core.fetch import Fetched
 from kwippy.pages import health
 from kwippy.pages.extract import PageContent
-from kwippy.pages.selectors import fetches_private
-from kwippy.posts.models import PAGE_TEXT_MAX_LENGTH, Link, LinkHealth, LinkPage
+from kwippy.pages.models import PagePreference
+from kwippy.pages.selectors import fetches_private, link_saved_by
+from kwippy.posts.models import PAGE_TEXT_MAX_LENGTH, Link, LinkHealth, LinkPage, Post
 from kwippy.posts.services import link_get_or_create, link_health_changed, posts_title_from_pages
 
 # A link handed to the bulk lane is not due again before this, so the next tick does not queue it
@@ -107,6 +111,7 @@ def page_record_answer(*, link_id: int, fetched: Fetched, content: PageContent |
     if verdict is None:
         _record_failure(page, now=now)
         return
+    had_copy = bool(page.text)
     changed = _health_set(page, *verdict)
     page.failures, page.failing_since = 0, None
     page.next_check_at = health.next_check_after_success(now=now)
@@ -121,7 +126,8 @@ def page_record_answer(*, link_id: int, fetched: Fetched, content: PageContent |
         if page.keep_copy:
             page.text = content.text[:PAGE_TEXT_MAX_LENGTH]
     page.save()
-    if changed:
+    if changed or had_copy != bool(page.text):
+        # The owners' lists show the badge, and the "cached copy" link once there is a copy.
         link_health_changed(link_ids=[link_id])
     if content is not None and content.title:
         posts_title_from_pages(link_ids=[link_id])
@@ -195,3 +201,36 @@ def page_preview(*, url: str) -> Preview:
             page.next_check_at = now + DISPATCH_LEASE
             page.save(update_fields=["next_check_at"])
     return Preview(link=link, ready=False, title="", to_fetch=to_fetch)
+
+
+@transaction.atomic
+def link_copy_delete(*, link: Link, user: User) -> None:
+    """Delete the readable copy of a link's page, for everyone who saved it, and keep none of it
+    again (the checks of its health go on). Only someone who saved the link may: anyone else
+    raises PermissionDenied."""
+    if not link_saved_by(link=link, user=user):
+        raise PermissionDenied("Only those who saved a link may delete its copy.")
+    LinkPage.objects.update_or_create(link=link, defaults={"keep_copy": False, "text": ""})
+    # Every saver's lists lose their "cached copy" link.
+    link_health_changed(link_ids=[link.pk])
+
+
+@transaction.atomic
+def page_preference_set(*, user: User, fetch_private: bool) -> int:
+    """Save whether the pages of a person's private bookmarks are fetched; return how many copies
+    turning it off deleted: those of the links nobody else saved, which they saved privately
+    (a copy someone else's save brought stays theirs)."""
+    PagePreference.objects.update_or_create(user=user, defaults={"fetch_private": fetch_private})
+    if fetch_private:
+        return 0
+    others = Post.objects.filter(link=OuterRef("link")).exclude(user=user)
+    alone = Post.objects.filter(user=user, is_private=True).exclude(Exists(others))
+    link_ids = list(
+        LinkPage.objects.filter(link__in=alone.values("link"))
+        .exclude(text="")
+        .select_for_update()
+        .values_list("link_id", flat=True)
+    )
+    LinkPage.objects.filter(link__in=link_ids).update(text="")
+    link_health_changed(link_ids=link_ids)
+    return len(link_ids)

@@ -148,6 +148,10 @@ class LinkHealth(models.TextChoices):
     FAILING = "failing", "failing"
 
 
+# The healths a person is told about: their link no longer leads where it did.
+BROKEN = (LinkHealth.GONE, LinkHealth.MOVED, LinkHealth.FAILING)
+
+
 class LinkPage(models.Model):
     """What kwippy read at a link's address: one fetch, check and copy for everyone who saved it.
 
@@ -192,6 +196,13 @@ class LinkPage(models.Model):
         indexes = [
             models.Index(fields=["next_check_at"], name="linkpage_due"),
             GinIndex(fields=["text_vector"], name="linkpage_text_search"),
+            # A person's broken links (/u/<name>/broken/ and its count) start from the few
+            # broken pages, not from every page of the site.
+            models.Index(
+                fields=["link"],
+                condition=models.Q(health__in=BROKEN),
+                name="linkpage_broken",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,8 +16,10 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     Max,
@@ -32,7 +34,7 @@ from django.utils import timezone
 
 from kwippy.accounts.changes import last_change_user
 from kwippy.accounts.models import ChangeStamp, Follow, User
-from kwippy.posts.models import Link, Post, UserTag, url_hash
+from kwippy.posts.models import BROKEN, Link, LinkHealth, LinkPage, Post, UserTag, url_hash
 from kwippy.posts.normalize import InvalidURL, normalize_url
 from kwippy.posts.pagination import Page, parse_recent_cursor, popular_cursor, recent_cursor
 from kwippy.posts.query import Alternative, parse_query
@@ -180,6 +182,64 @@ def posts_count_of_user(*, owner: User, viewer: User | None, stamp: datetime | N
         count = posts_of_user(owner=owner, viewer=viewer).count()
         cache.set(key, count, POST_COUNT_CACHE_SECONDS)
     return count
+
+
+def _copy_kept(path: str = "") -> Q:
+    # A copy is kept while its text is there: deleting a copy, or turning fetching off, empties
+    # it. `> ''` rather than a negated `= ''`: a link with no page yet is NULL, and has no copy.
+    return Q(**{f"{path}text__gt": ""})
+
+
+def posts_with_health(posts: QuerySet[Post]) -> QuerySet[Post]:
+    """Return `posts` with their link's page joined (its health, as `post.link.page`) and
+    `has_copy`, for their owner's eyes only; the page's text itself stays in the database."""
+    return (
+        posts.select_related("link__page")
+        .defer("link__page__text", "link__page__text_vector")
+        .annotate(
+            has_copy=ExpressionWrapper(_copy_kept("link__page__"), output_field=BooleanField())
+        )
+    )
+
+
+def _broken_of(owner: User) -> QuerySet[Post]:
+    # The broken pages by their own index (`linkpage_broken`), matched to the person's posts by
+    # link id: a join through the links would read every link of the site.
+    broken = LinkPage.objects.filter(health__in=BROKEN).values("link_id")
+    return Post.objects.filter(user=owner, link_id__in=broken)
+
+
+def posts_broken(*, owner: User) -> QuerySet[Post]:
+    """Return a person's own posts whose links are gone, moved or failing, newest first."""
+    return posts_with_health(_listing(_broken_of(owner)))
+
+
+def posts_broken_count(*, owner: User, stamp: datetime | None) -> int:
+    """Return how many of a person's own posts have a broken link, counted once per change of
+    `stamp` (the owner's person_change_stamp, which `services.link_health_changed` moves)."""
+    key = f"kwippy.broken-count:{owner.pk}:{stamp and stamp.isoformat()}"
+    count = cache.get(key)
+    if not isinstance(count, int):
+        count = _broken_of(owner).count()
+        cache.set(key, count, POST_COUNT_CACHE_SECONDS)
+    return count
+
+
+def link_copy_kept(*, link: Link) -> bool:
+    """Return whether a readable copy of the link's page is kept."""
+    return LinkPage.objects.filter(_copy_kept(), link=link).exists()
+
+
+def link_moved_to(*, link: Link) -> str:
+    """Return the address the link's page moved to, "" unless its health is "moved"."""
+    moved = LinkPage.objects.filter(link=link, health=LinkHealth.MOVED)
+    return moved.values_list("moved_to", flat=True).first() or ""
+
+
+def link_page_description(*, link: Link) -> str:
+    """Return what the link's page says of itself (its meta description), "" if nothing."""
+    row = LinkPage.objects.filter(link=link).values_list("description", flat=True).first()
+    return row or ""
 
 
 def posts_tagged(*, tags: list[str]) -> QuerySet[Post]:

@@ -10,7 +10,7 @@ from typing import NamedTuple, TypedDict, Unpack
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from kwippy.accounts.changes import change_stamp_posts
+from kwippy.accounts.changes import change_stamp_own_posts, change_stamp_posts
 from kwippy.accounts.models import User
 from kwippy.posts.models import Link, Post, UserTag, url_hash
 from kwippy.posts.normalize import TITLE_MAX_LENGTH, normalize_url, shorten
@@ -57,13 +57,6 @@ def posts_title_from_pages(*, link_ids: Iterable[int], user_id: int | None = Non
     for post in changed:
         change_stamp_posts(user_id=post.user_id, public=not post.is_private)
     return len(changed)
-
-
-def link_health_changed(*, link_ids: Iterable[int]) -> None:
-    """Stamp the owners of a link's posts after its health changed: their own lists show it."""
-    owners = Post.objects.filter(link_id__in=list(link_ids)).values_list("user_id", flat=True)
-    for user_id in sorted(set(owners)):
-        change_stamp_posts(user_id=user_id, public=False)
 
 
 def link_get_or_create(*, url: str) -> Link:
@@ -415,6 +408,21 @@ def tag_rename(*, user: User, old: str, new: str) -> int:
         )
         change_stamp_posts(user_id=user.pk, public=public > 0)
     return changed
+
+
+def link_health_changed(*, link_ids: Iterable[int]) -> None:
+    """Stamp the owners of every post of these links, once the transaction commits, after what
+    their own lists show of the links' pages changed: the health (a badge appears, changes or
+    goes) or whether a copy is kept (the "cached copy" link).
+
+    Call it whenever a `LinkPage`'s `health` moves, or its `text` turns empty or not, in the same
+    transaction: a person's pages are kept rendered under their change stamp
+    (`fragments.person_fragment`), so without a new stamp they would show the old badge for as
+    long as they are kept. Only the owners' own view moves (the badges are theirs alone); their
+    public pages and feeds keep their stamps.
+    """
+    owners = Post.objects.filter(link_id__in=list(link_ids)).values_list("user_id", flat=True)
+    change_stamp_own_posts(user_ids=owners.distinct())
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("u/<str:username>/t/<tags:tags>/", views.profile_tag, name="profile_tag"),
     path("u/<str:username>/tags/", views.profile_tags, name="profile_tags"),
     path("u/<str:username>/toread/", views.profile_to_read, name="profile_to_read"),
+    path("u/<str:username>/broken/", views.profile_broken, name="profile_broken"),
     path("u/<str:username>/followers/", views.followers, name="followers"),
     path("u/<str:username>/following/", views.following, name="following"),
     path("settings/tags/", views.tag_manage, name="tag_manage"),
@@ -21,4 +22,5 @@ urlpatterns = [
     path("p/<int:post_id>/delete/", views.post_delete, name="post_delete"),
     path("p/bulk/", views.posts_bulk, name="posts_bulk"),
     path("p/<int:post_id>/read/", views.post_mark_read, name="post_mark_read"),
+    path("p/<int:post_id>/new-address/", views.post_use_new_address, name="post_use_new_address"),
 ]

@@ -30,7 +30,12 @@ from kwippy.posts.forms import (
     TagDeleteForm,
     TagRenameForm,
 )
-from kwippy.posts.normalize import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
+from kwippy.posts.normalize import (
+    DESCRIPTION_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    URL_MAX_LENGTH,
+    InvalidURL,
+)
 from kwippy.posts.pagination import (
     BY_TITLE,
     FOLLOWED_SINCE,
@@ -127,6 +132,7 @@ def link_page(request, public_id: str):
             "link": link,
             "page": page,
             "mine": mine,
+            "copy_kept": mine is not None and selectors.link_copy_kept(link=link),
             "title": title,
             "save_url": f"{reverse('post_add')}?{urlencode({'url': link.url, 'title': title})}",
         },
@@ -275,6 +281,10 @@ def post_edit(request, post_id: int):
         return _popup_edit_page(request, form=form, post=post, status=status)
     context = {"form": form, "post": post, "next": safe_next(request, "")}
     context["tag_suggestions"] = _suggestions(request, post.link.url)
+    if not post.description:
+        # Offered, never filled in: the note is the person's own words.
+        offer = selectors.link_page_description(link=post.link)
+        context["page_description"] = offer[:DESCRIPTION_MAX_LENGTH]
     return render(request, "posts/edit.html", context, status=status)
 
 
@@ -384,6 +394,8 @@ def _person_page(request, owner: User, tags: list[str], *, reading_list: bool = 
 
     def posts_and_tags() -> dict:
         posts = selectors.posts_of_user(owner=owner, viewer=request.user, tags=tags, only=only)
+        if is_owner:
+            posts = selectors.posts_with_health(posts)
         if sort == "title":
             posts = posts.annotate(title_key=Lower("title"))
         page = paginate_keyset(
@@ -405,6 +417,7 @@ def _person_page(request, owner: User, tags: list[str], *, reading_list: bool = 
             "cloud": cloud,
             "cloud_top": max((count for _, count in cloud), default=0),
             "is_owner": is_owner,
+            "show_health": is_owner,
             "only": only,
             "filters": OWN_FILTER_LABELS if is_owner else [],
             "reading_list": reading_list,
@@ -438,6 +451,8 @@ def _person_page(request, owner: User, tags: list[str], *, reading_list: bool = 
         "is_owner": is_owner,
         "reading_list": reading_list,
     }
+    if is_owner:
+        context["broken"] = selectors.posts_broken_count(owner=owner, stamp=stamp)
     return render(request, "posts/profile.html", context)
 
 
@@ -446,12 +461,61 @@ def profile(request, username: str):
     return _person_page(request, _person(username), [])
 
 
-def profile_to_read(request, username: str):
-    """Show a person's own reading list: their posts marked to read. Nobody else's."""
+def _own_person(request, username: str) -> User:
+    # A list only its owner sees: to anyone else it does not exist.
     owner = _person(username)
     if not (request.user.is_authenticated and request.user.pk == owner.pk):
         raise Http404("No such page.")
-    return _person_page(request, owner, [], reading_list=True)
+    return owner
+
+
+def profile_to_read(request, username: str):
+    """Show a person's own reading list: their posts marked to read. Nobody else's."""
+    return _person_page(request, _own_person(request, username), [], reading_list=True)
+
+
+def _broken_list_path(request) -> str:
+    # Where the list's buttons come back to: this page of it, even from the POST of one of them.
+    return reverse("profile_broken", args=[request.user.username]) + (
+        f"?{request.GET.urlencode()}" if request.GET else ""
+    )
+
+
+def _broken_page(request, owner: User, *, existing=None, status: int = 200):
+    try:
+        page = _recent_page(request, selectors.posts_broken(owner=owner))
+    except BadCursor:
+        return bad_request(request, "That page address is not valid.")
+    context = {"owner": owner, "page": page, "existing": existing}
+    context["here"] = _broken_list_path(request)
+    return render(request, "posts/broken.html", context, status=status)
+
+
+def profile_broken(request, username: str):
+    """Show a person's own posts whose links are gone, moved or failing. Nobody else's."""
+    return _broken_page(request, _own_person(request, username))
+
+
+@login_required
+@post_only(_offer_to_owner("Use the new address"))
+def post_use_new_address(request, post_id: int):
+    """Change one of your bookmarks to the address its page moved to, and go back to the list of
+    broken links (or the list it was on)."""
+    post = access.post_for_write(user=request.user, post_id=post_id)
+    back = safe_next(request, reverse("profile_broken", args=[request.user.username]))
+    moved_to = selectors.link_moved_to(link=post.link)
+    if not moved_to:
+        messages.error(request, f"“{post.title}” has no new address to use.")
+        return redirect(back)
+    try:
+        services.post_update(post=post, url=moved_to)
+    except services.PostExists as exists:
+        return _broken_page(request, request.user, existing=exists.post, status=422)
+    except InvalidURL:
+        messages.error(request, f"The new address of “{post.title}” is not one kwippy can save.")
+        return redirect(back)
+    messages.success(request, f"“{post.title}” now links to {post.link.url}.")
+    return redirect(back)
 
 
 def profile_tag(request, username: str, tags: list[str]):

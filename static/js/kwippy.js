@@ -219,6 +219,21 @@
     });
   }
 
+  // An offered text (a page's own description, on the edit page) fills its field when asked, never
+  // by itself; without this script the button stays hidden and the text is there to copy.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-fill]"), function (button) {
+    var field = document.getElementById(button.getAttribute("data-fill"));
+    var source = document.getElementById(button.getAttribute("data-fill-from"));
+    var status = button.parentNode.querySelector(".fill-status");
+    if (!field || !source) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      field.value = source.textContent.trim();
+      field.focus();
+      if (status) { status.textContent = "Description filled in: save to keep it"; }
+    });
+  });
+
   // Clicking the bookmarklet here would do nothing useful: explain that it is meant to be dragged.
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("[data-bookmarklet]");

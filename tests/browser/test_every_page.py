@@ -17,6 +17,7 @@ from kwippy.auth.services import app_password_create
 from kwippy.portability.models import Import
 from kwippy.portability.services import bookmarks_import
 from kwippy.posts import services
+from kwippy.posts.models import LinkHealth, LinkPage
 from tests.browser.axe import axe_violations
 from tests.browser.test_person_path import ARTIFACTS, browser, site  # noqa: F401 (fixtures)
 from tests.conftest import PASSWORD, make_user
@@ -80,13 +81,41 @@ def world(site):  # noqa: F811
     )
     finished = Import.objects.filter(state=Import.State.DONE).get()
     post = alice.posts.get(link__url="https://garden.example/roses")
+    pages_read(alice)
     return {
         "post": post.pk,
         "link": post.link.public_id,
+        "described": alice.posts.get(link__url="https://c.example/").pk,
+        "gone": alice.posts.get(link__url="https://b.example/").link.public_id,
         "import": finished.pk,
         "running": running.pk,
         "app_password": app_password.pk,
     }
+
+
+def pages_read(alice) -> None:
+    """What the page jobs would have written of alice's links: the roses' page read, with a copy;
+    the apple trees' gone; the long read moved, describing itself."""
+    now = timezone.now()
+    links = {post.link.url: post.link for post in alice.posts.select_related("link")}
+    LinkPage.objects.create(
+        link=links["https://garden.example/roses"],
+        health=LinkHealth.OK,
+        checked_at=now,
+        fetched_at=now,
+        title="Climbing roses for a north wall",
+        text="Roses climb where the sun is short.\nPlant them in autumn, a foot from the wall.",
+    )
+    LinkPage.objects.create(
+        link=links["https://b.example/"], health=LinkHealth.GONE, status_code=404, checked_at=now
+    )
+    LinkPage.objects.create(
+        link=links["https://c.example/"],
+        health=LinkHealth.MOVED,
+        moved_to="https://c.example/2026/a-long-read",
+        checked_at=now,
+        description="A long read about reading long things, slowly.",
+    )
 
 
 VISITOR_PAGES = [
@@ -115,6 +144,11 @@ MEMBER_PAGES = [
     ("own-profile", "/u/alice/"),
     ("own-profile-sorted", "/u/alice/?sort=title"),
     ("to-read", "/u/alice/toread/"),
+    ("broken-links", "/u/alice/broken/"),
+    ("cached-copy", "/url/{link}/copy/"),
+    ("cached-copy-none", "/url/{gone}/copy/"),
+    ("cached-copy-delete", "/url/{link}/copy/delete/"),
+    ("edit-description-offered", "/p/{described}/edit/"),
     ("own-all-tags", "/u/alice/tags/"),
     ("add", "/add/?url=https://new.example/&title=New"),
     ("add-already-saved", "/add/?url=https://garden.example/roses"),

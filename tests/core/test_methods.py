@@ -51,7 +51,10 @@ POST_ONLY = {
     "/accounts/logout/": "Sign out",
     "/p/{post_id}/delete/": "Delete this bookmark",
     "/p/{post_id}/read/": "Mark read",
+    "/p/{post_id}/new-address/": "Use the new address",
     "/p/bulk/": None,
+    # The choice is the form's checkbox: a button alone would have nothing to say.
+    "/settings/pages/": None,
     "/u/bob/follow/": "Follow Bob Baker",
     "/u/bob/unfollow/": "Stop following Bob Baker",
     # The add form's script asks it for a page's title: there is no button to offer.

@@ -5,7 +5,7 @@ import pytest
 from kwippy.accounts.models import User
 from kwippy.accounts.services import follow_create
 from kwippy.posts import services
-from kwippy.posts.models import Link
+from kwippy.posts.models import Link, LinkHealth, LinkPage
 
 MAX_QUERIES = 7
 
@@ -95,3 +95,39 @@ def test_new_pages_queries_stay_flat_with_rows(
         response = client.get(path)
     assert response.status_code == 200
     assert response.text.count(marker) >= min(size, 40)
+
+
+@pytest.fixture
+def checked_site(busy_site):
+    """The busy site's links read, but every fourth not yet: of those read, a third gone, a
+    third moved, all with copies."""
+    healths = [LinkHealth.GONE, LinkHealth.MOVED, LinkHealth.OK]
+    for i, link in enumerate(Link.objects.order_by("pk")):
+        if i % 4 == 3:
+            continue
+        LinkPage.objects.create(
+            link=link, health=healths[i % 3], moved_to="https://moved.example/", text="Words."
+        )
+
+
+@pytest.mark.parametrize("size", [10, 50])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/u/bob/",
+        "/u/bob/?sort=title",
+        "/u/bob/t/common/",
+        "/u/bob/?filter=private",
+        "/u/bob/broken/",
+    ],
+)
+def test_the_owners_pages_with_health_stay_flat(
+    client, checked_site, settings, django_assert_max_num_queries, size, path
+):
+    settings.KWIPPY_PAGE_SIZE = size
+    client.force_login(User.objects.get(username="bob"))
+    # One more than others' pages: the owner's count of broken links, once per change.
+    with django_assert_max_num_queries(MAX_QUERIES + 1):
+        response = client.get(path)
+    assert response.status_code == 200
+    assert 'class="badge health"' in response.text

@@ -6,11 +6,13 @@ from django import template
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
+from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from kwippy.core.urls import reverse_remembered
 from kwippy.posts.ages import age_at
+from kwippy.posts.models import LinkHealth
 
 register = template.Library()
 
@@ -123,3 +125,24 @@ def tags_with(tags: list[str], tag: str) -> list[str]:
 def tags_without(tags: list[str], tag: str) -> list[str]:
     """Return `tags` less `tag`."""
     return [name for name in tags if name != tag]
+
+
+def _without_scheme(url: str) -> str:
+    return url.split("://", 1)[-1].removesuffix("/")
+
+
+@register.filter
+def health_note(page) -> str:
+    """Return what a broken link's health means, in words ("moved to example.org/new"); "" for a
+    healthy link, or none read yet (`page` is then not a LinkPage)."""
+    health = getattr(page, "health", None)
+    if health == LinkHealth.GONE:
+        answered = f" (it answered {page.status_code})" if page.status_code else ""
+        return f"the page is gone{answered}"
+    if health == LinkHealth.MOVED:
+        return f"moved to {_without_scheme(page.moved_to)}"
+    if health == LinkHealth.FAILING:
+        since = f" since {date_format(page.failing_since, 'j M Y')}" if page.failing_since else ""
+        checks = f" on {page.failures} checks" if page.failures > 1 else ""
+        return f"could not be reached{checks}{since}"
+    return ""
