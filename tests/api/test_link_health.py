@@ -2,9 +2,10 @@
 
 import pytest
 
-from kwippy.posts.models import LinkHealth, LinkPage
+from kwippy.posts.models import LinkHealth
 from kwippy.posts.services import post_create
 from tests.api.conftest import body_of
+from tests.pages.helpers import page_write
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ def test_a_gone_link_changes_nothing_in_the_answers(api, alice, method, format_)
         params["format"] = "json"
     before = body_of(api(method, **params))
     assert b"gone.example" in before
-    LinkPage.objects.create(
+    page_write(
         link=post.link,
         health=LinkHealth.GONE,
         status_code=410,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from kwippy.posts import services
-from kwippy.posts.models import LinkHealth, LinkPage
+from kwippy.posts.models import LinkHealth
 from tests.browser.test_person_path import (  # noqa: F401 (fixtures)
     ARTIFACTS,
     browser,
@@ -16,6 +16,7 @@ from tests.browser.test_person_path import (  # noqa: F401 (fixtures)
     site,
 )
 from tests.conftest import PASSWORD, make_user
+from tests.pages.helpers import page_write
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,14 +32,14 @@ def tended(site):  # noqa: F811
         user=erin, url="https://gone.example/", title="A shop that closed", is_private=True
     )
     kept = services.post_create(user=erin, url="https://news.example/story", title="A story")
-    LinkPage.objects.create(
+    page_write(
         link=moved.link,
         health=LinkHealth.MOVED,
         moved_to="https://new.example/recipes",
         checked_at=now,
     )
-    LinkPage.objects.create(link=gone.link, health=LinkHealth.GONE, status_code=410, checked_at=now)
-    LinkPage.objects.create(
+    page_write(link=gone.link, health=LinkHealth.GONE, status_code=410, checked_at=now)
+    page_write(
         link=kept.link,
         health=LinkHealth.OK,
         checked_at=now,

@@ -17,10 +17,11 @@ from kwippy.auth.services import app_password_create
 from kwippy.portability.models import Import
 from kwippy.portability.services import bookmarks_import
 from kwippy.posts import services
-from kwippy.posts.models import LinkHealth, LinkPage
+from kwippy.posts.models import LinkHealth
 from tests.browser.axe import axe_violations
 from tests.browser.test_person_path import ARTIFACTS, browser, site  # noqa: F401 (fixtures)
 from tests.conftest import PASSWORD, make_user
+from tests.pages.helpers import page_write
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,7 +99,7 @@ def pages_read(alice) -> None:
     the apple trees' gone; the long read moved, describing itself."""
     now = timezone.now()
     links = {post.link.url: post.link for post in alice.posts.select_related("link")}
-    LinkPage.objects.create(
+    page_write(
         link=links["https://garden.example/roses"],
         health=LinkHealth.OK,
         checked_at=now,
@@ -106,10 +107,10 @@ def pages_read(alice) -> None:
         title="Climbing roses for a north wall",
         text="Roses climb where the sun is short.\nPlant them in autumn, a foot from the wall.",
     )
-    LinkPage.objects.create(
+    page_write(
         link=links["https://b.example/"], health=LinkHealth.GONE, status_code=404, checked_at=now
     )
-    LinkPage.objects.create(
+    page_write(
         link=links["https://c.example/"],
         health=LinkHealth.MOVED,
         moved_to="https://c.example/2026/a-long-read",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from kwippy.pages.services import link_copy_delete
 from kwippy.posts import services
 from kwippy.posts.models import LinkHealth, LinkPage
+from tests.pages.helpers import page_write
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def copied(alice, committed):
         post = services.post_create(
             user=alice, url="https://read.example/article", title="Mine", is_private=True
         )
-    LinkPage.objects.create(
+    page_write(
         link=post.link,
         health=LinkHealth.OK,
         title="The article's own title",

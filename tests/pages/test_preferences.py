@@ -6,6 +6,7 @@ from kwippy.pages.models import PagePreference
 from kwippy.pages.services import page_preference_set
 from kwippy.posts import services
 from kwippy.posts.models import LinkPage
+from tests.pages.helpers import page_write
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def test_the_settings_page_links_to_the_broken_links_when_there_are_some(
     client.force_login(alice)
     assert "broken link" not in client.get("/settings/").text
     with django_capture_on_commit_callbacks(execute=True):
-        LinkPage.objects.create(link=post.link, health="gone")
+        page_write(link=post.link, health="gone")
         services.link_health_changed(link_ids=[post.link_id])
     html = client.get("/settings/").text
     assert '<a href="/u/alice/broken/">1 of your bookmarks has a broken link</a>' in html

@@ -9,6 +9,7 @@ from django.utils import timezone
 from kwippy.accounts.models import ChangeStamp
 from kwippy.posts import services
 from kwippy.posts.models import LinkHealth, LinkPage, Post
+from tests.pages.helpers import page_write
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +224,7 @@ def test_the_link_page_offers_its_saver_the_cached_copy(client, alice, bob, brok
 
 def test_the_edit_page_offers_the_pages_own_description_without_filling_it(client, alice):
     post = save(alice, "https://described.example/", "Described")
-    LinkPage.objects.create(link=post.link, description="A page about <b>roses</b>.")
+    page_write(link=post.link, description="A page about <b>roses</b>.")
     client.force_login(alice)
     response = client.get(f"/p/{post.pk}/edit/")
     assert "The page describes itself:" in response.text
@@ -234,7 +235,7 @@ def test_the_edit_page_offers_the_pages_own_description_without_filling_it(clien
 
 def test_the_edit_page_offers_nothing_over_the_persons_own_note(client, alice):
     post = save(alice, "https://described.example/", "Described", description="My words")
-    LinkPage.objects.create(link=post.link, description="The page's words.")
+    page_write(link=post.link, description="The page's words.")
     client.force_login(alice)
     assert "The page describes itself" not in client.get(f"/p/{post.pk}/edit/").text
 

@@ -5,7 +5,8 @@ import pytest
 from kwippy.accounts.models import User
 from kwippy.accounts.services import follow_create
 from kwippy.posts import services
-from kwippy.posts.models import Link, LinkHealth, LinkPage
+from kwippy.posts.models import Link, LinkHealth
+from tests.pages.helpers import page_write
 
 MAX_QUERIES = 7
 
@@ -105,7 +106,7 @@ def checked_site(busy_site):
     for i, link in enumerate(Link.objects.order_by("pk")):
         if i % 4 == 3:
             continue
-        LinkPage.objects.create(
+        page_write(
             link=link, health=healths[i % 3], moved_to="https://moved.example/", text="Words."
         )
 
