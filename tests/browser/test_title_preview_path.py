@@ -20,18 +20,18 @@ TITLE = "The Real Title of the Article"
 
 
 @pytest.fixture
-def reader(site, httpserver):  # noqa: F811
+def reader(site, page_server):  # noqa: F811
     make_user("rosa")
     jobs_clear()
-    httpserver.expect_request("/bread").respond_with_data(
+    page_server.expect_request("/bread").respond_with_data(
         ARTICLE, content_type="text/html; charset=utf-8"
     )
-    httpserver.expect_request("/bread-again").respond_with_data(
+    page_server.expect_request("/bread-again").respond_with_data(
         ARTICLE, content_type="text/html; charset=utf-8"
     )
-    allowed = {"LINK_FETCH_ALLOWED_NETWORKS": f"127.0.0.1:{httpserver.port}"}
+    allowed = {"LINK_FETCH_ALLOWED_NETWORKS": f"127.0.0.1:{page_server.port}"}
     with WorkerProcess("interactive", env=allowed):
-        yield httpserver
+        yield page_server
 
 
 def _signed_in(browser, site, scheme, width):  # noqa: F811

@@ -1,5 +1,5 @@
 """From a save to the page's title on the person's page: a real worker fetching from a real local
-server (pytest-httpserver), which the worker's environment allows the fetcher to reach."""
+server (pytest-page_server), which the worker's environment allows the fetcher to reach."""
 
 import pytest
 
@@ -20,9 +20,9 @@ while the loaf springs up, then uncovered until it is deep brown.</p></article><
 
 
 @pytest.fixture
-def interactive_lane(httpserver):
+def interactive_lane(page_server):
     jobs_clear()
-    allowed = {"LINK_FETCH_ALLOWED_NETWORKS": f"127.0.0.1:{httpserver.port}"}
+    allowed = {"LINK_FETCH_ALLOWED_NETWORKS": f"127.0.0.1:{page_server.port}"}
     with WorkerProcess("interactive", env=allowed) as worker:
         yield worker
 
@@ -32,12 +32,12 @@ def _title(post_id: int) -> str:
 
 
 def test_a_bare_url_shows_its_real_title_on_the_persons_page_after_the_job_ran(
-    client, alice, httpserver, interactive_lane
+    client, alice, page_server, interactive_lane
 ):
-    httpserver.expect_request("/bread").respond_with_data(
+    page_server.expect_request("/bread").respond_with_data(
         ARTICLE, content_type="text/html; charset=utf-8"
     )
-    url = httpserver.url_for("/bread")
+    url = page_server.url_for("/bread")
     client.force_login(alice)
     assert client.post("/add/", {"url": url, "title": ""}).status_code == 302
     post = Post.objects.get()
@@ -51,10 +51,10 @@ def test_a_bare_url_shows_its_real_title_on_the_persons_page_after_the_job_ran(
     assert "The Real Title of the Article" in client.get("/u/alice/").content.decode()
 
 
-def test_a_typed_title_stays_and_a_gone_page_is_found(client, alice, httpserver, interactive_lane):
-    httpserver.expect_request("/gone").respond_with_data("Gone", status=410)
+def test_a_typed_title_stays_and_a_gone_page_is_found(client, alice, page_server, interactive_lane):
+    page_server.expect_request("/gone").respond_with_data("Gone", status=410)
     client.force_login(alice)
-    url = httpserver.url_for("/gone")
+    url = page_server.url_for("/gone")
     client.post("/add/", {"url": url, "title": "My own words"})
     page = LinkPage.objects.get()
     wait_until(lambda: LinkPage.objects.get(pk=page.pk).checked_at, "the check", seconds=30)
@@ -62,10 +62,10 @@ def test_a_typed_title_stays_and_a_gone_page_is_found(client, alice, httpserver,
     assert Post.objects.get().title == "My own words"
 
 
-def test_a_refused_address_is_never_asked(client, alice, httpserver, interactive_lane):
+def test_a_refused_address_is_never_asked(client, alice, page_server, interactive_lane):
     # The worker may reach the test server's port only: another loopback port is refused.
     client.force_login(alice)
-    client.post("/add/", {"url": f"http://127.0.0.1:{httpserver.port + 1}/", "title": ""})
+    client.post("/add/", {"url": f"http://127.0.0.1:{page_server.port + 1}/", "title": ""})
     page = LinkPage.objects.get()
     wait_until(lambda: LinkPage.objects.get(pk=page.pk).checked_at, "the check", seconds=30)
     page.refresh_from_db()
@@ -73,13 +73,13 @@ def test_a_refused_address_is_never_asked(client, alice, httpserver, interactive
 
 
 def test_the_add_forms_preview_answers_with_the_title_once_read(
-    client, alice, httpserver, interactive_lane
+    client, alice, page_server, interactive_lane
 ):
-    httpserver.expect_request("/bread").respond_with_data(
+    page_server.expect_request("/bread").respond_with_data(
         ARTICLE, content_type="text/html; charset=utf-8"
     )
     client.force_login(alice)
-    url = httpserver.url_for("/bread")
+    url = page_server.url_for("/bread")
     assert client.post("/pages/title/", {"url": url}).json()["ready"] is False
     wait_until(
         lambda: client.post("/pages/title/", {"url": url}).json()["ready"],
@@ -91,4 +91,4 @@ def test_the_add_forms_preview_answers_with_the_title_once_read(
     # Saving it now finds the page read: the bare URL gets the title at once, with no new fetch.
     client.post("/add/", {"url": url, "title": ""})
     assert Post.objects.get().title == "The Real Title of the Article"
-    assert len(httpserver.log) == 1
+    assert len(page_server.log) == 1
