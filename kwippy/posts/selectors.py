@@ -16,8 +16,11 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     Max,
@@ -26,13 +29,15 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from kwippy.accounts.changes import last_change_user
 from kwippy.accounts.models import ChangeStamp, Follow, User
-from kwippy.posts.models import Link, Post, UserTag, url_hash
+from kwippy.posts.models import Link, LinkPage, Post, UserTag, url_hash
 from kwippy.posts.normalize import InvalidURL, normalize_url
 from kwippy.posts.pagination import Page, parse_recent_cursor, popular_cursor, recent_cursor
 from kwippy.posts.query import Alternative, parse_query
@@ -245,17 +250,30 @@ def _search_query(words: str) -> SearchQuery:
     return SearchQuery(words, search_type="websearch", config="english")
 
 
-def _matching(alternative: Alternative) -> Q:
-    matches = Q()
-    if alternative.words:
-        matches &= Q(search_vector=_search_query(alternative.words))
+def _filtered(alternative: Alternative) -> Q:
+    filters = Q()
     if alternative.tags:
-        matches &= Q(tags__contains=list(alternative.tags))
+        filters &= Q(tags__contains=list(alternative.tags))
     for site in alternative.sites:
         # The pattern says where the host is; the plain "contains" is what the URL's trigram
         # index can answer (it gives up on the pattern), so only links naming the site are read.
-        matches &= Q(link__url__icontains=site, link__url__iregex=_site_pattern(site))
-    return matches
+        filters &= Q(link__url__icontains=site, link__url__iregex=_site_pattern(site))
+    return filters
+
+
+def _matching_own_words(alternative: Alternative) -> Q:
+    """Match the posts whose own words (title, tags, notes, URL) and filters match."""
+    if not alternative.words:
+        return _filtered(alternative)
+    return Q(search_vector=_search_query(alternative.words)) & _filtered(alternative)
+
+
+def _matching_page_text(alternative: Alternative) -> Q:
+    """Match the posts whose link's kept copy has the words, and whose filters match."""
+    pages = LinkPage.objects.filter(
+        keep_copy=True, text_vector=_search_query(alternative.words)
+    ).values("link_id")
+    return Q(link_id__in=pages) & _filtered(alternative)
 
 
 def _visible_in_scope(*, viewer: User | None, scope: str) -> Q:
@@ -280,34 +298,65 @@ def posts_search(
     Visitors find everyone's public posts. A signed-in person looks through everyone's (their own
     private posts included), their network's (theirs and the public posts of those they follow)
     or only their own. Everyone's results show each link once, by its first matching save.
+
+    The words of an alternative match a post's own words or the text of its link's kept copy: a
+    page's text is found only through a post the viewer may see. Each post is annotated with its
+    `rank` and whether it `matched_in_page_only`.
     """
     alternatives = parse_query(text[:SEARCH_MAX_LENGTH])
     if not alternatives:
-        return Post.objects.none().annotate(rank=Value(0.0, output_field=FloatField()))
+        return Post.objects.none().annotate(
+            rank=Value(0.0, output_field=FloatField()),
+            matched_in_page_only=Value(False, output_field=BooleanField()),
+        )
     visible = _visible_in_scope(viewer=viewer, scope=scope)
-    matches = reduce(operator.or_, (_matching(alternative) for alternative in alternatives))
+    own_words = reduce(operator.or_, (_matching_own_words(a) for a in alternatives))
+    arms = [_matching_own_words(a) for a in alternatives]
+    arms += [_matching_page_text(a) for a in alternatives if a.words]
     # Ranking reads every match's vector: for a common word that is a large part of the site.
-    # So the newest SEARCH_CANDIDATES matches are ranked, which keeps every search fast.
-    candidates = (
-        Post.objects.filter(visible, matches)
+    # So the newest SEARCH_CANDIDATES matches are ranked, which keeps every search fast. Each
+    # way of matching is its own query, newest first, so that each can use its index (one OR
+    # across the posts' and the pages' tables would read every visible post).
+    newest = [
+        Post.objects.filter(visible, arm)
         .order_by("-created", "-id")
-        .values("pk")[:SEARCH_CANDIDATES]
+        .values_list("pk", "created")[:SEARCH_CANDIDATES]
+        for arm in arms
+    ]
+    union, params = newest[0].union(*newest[1:]).query.sql_with_params()
+    candidates = Post.objects.filter(
+        pk__in=RawSQL(
+            f"SELECT pk FROM ({union}) AS matched ORDER BY created DESC, pk DESC LIMIT %s",
+            (*params, SEARCH_CANDIDATES),
+        )
     )
     if _signed_in(viewer) is None or scope == SearchScope.EVERYONE:
         # The first save of each link among the candidates stands for the link.
-        candidates = (
-            Post.objects.filter(pk__in=Subquery(candidates))
-            .order_by("link_id", "created", "id")
-            .distinct("link_id")
-            .values("pk")
+        candidates = Post.objects.filter(
+            pk__in=Subquery(
+                candidates.order_by("link_id", "created", "id").distinct("link_id").values("pk")
+            )
         )
-    found = Post.objects.filter(pk__in=Subquery(candidates))
+    found = candidates.annotate(
+        matched_in_page_only=ExpressionWrapper(~own_words, output_field=BooleanField())
+    )
     worded = [_search_query(a.words) for a in alternatives if a.words]
     if not worded:
         return found.annotate(rank=Value(0.0, output_field=FloatField()))
-    # The rank is cast to double precision so that it round-trips exactly through a cursor.
-    rank = SearchRank(F("search_vector"), reduce(operator.or_, worded))
-    return found.annotate(rank=Cast(rank, FloatField()))
+    query = reduce(operator.or_, worded)
+    # Whatever a person typed ranks above the page's text, the URL's words included: a post whose
+    # own words match ranks from 1 up, one found only in its page below 1 (ts_rank's normalization
+    # 32, rank / (rank + 1), keeps it there). Weights alone could not: words far apart rank near
+    # 0, and a page says a word many times. The rank is cast to double precision so that it
+    # round-trips exactly through a cursor.
+    own_rank = Cast(SearchRank(F("search_vector"), query), FloatField()) + Value(1.0)
+    page_rank = SearchRank(F("link__page__text_vector"), query, normalization=Value(32))
+    rank = Case(
+        When(own_words, then=own_rank),
+        default=Cast(page_rank, FloatField()),
+        output_field=FloatField(),
+    )
+    return found.annotate(rank=rank)
 
 
 def posts_by_ids(*, ids: list[int]) -> QuerySet[Post]:
