@@ -8,7 +8,8 @@ lengths vary as articles' do: a median of 3,500 characters, a long tail to the s
 The copies are written with COPY; PostgreSQL computes their search vectors as they arrive.
 
 The last line printed is JSON: words and phrases to search for (`page_only_words`, each in one page;
-`common_words`, in most pages; `phrases`, two words that follow each other in many pages).
+`common_words`, in a third of the pages or more; `phrases`, two words that follow each other in
+the first page and, at 100,000 pages, in a hundred others).
 """
 
 import itertools
@@ -27,6 +28,7 @@ SYLLABLES += ["wib", "nuro", "chat", "brix", "olm", "tepa", "ujin", "rask", "hov
 # What English text is full of and search leaves out (PostgreSQL's English stop words).
 SHORT_WORDS = ["the", "of", "and", "to", "a", "in", "is", "it", "that", "for", "on", "with"]
 VOCABULARY = 200_000
+COMMONEST = 100
 SENTENCES = 30_000
 MEDIAN_LENGTH = 3_500
 SAMPLE = 5
@@ -58,8 +60,10 @@ class Command(BaseCommand):
         if not titles:
             raise CommandError("every link has a page already, or there are no links")
         vocabulary = [_word(rank) for rank in range(VOCABULARY)]
-        # Zipf's law: the word of rank r is drawn in proportion to 1 / r.
-        weights = list(itertools.accumulate(1 / (rank + 1) for rank in range(VOCABULARY)))
+        # Zipf's law: the word of rank r is drawn in proportion to 1 / r. The vocabulary's words
+        # come after English's hundred commonest (the short words mixed in), so its commonest is
+        # in about a third of the pages, as "time" or "people" would be, not in every one.
+        weights = list(itertools.accumulate(1 / (rank + COMMONEST) for rank in range(VOCABULARY)))
         sentences = [self._sentence(rng, vocabulary, weights) for _ in range(SENTENCES)]
         # Numbers past the vocabulary's: each page's own words.
         rare = itertools.count(VOCABULARY)
@@ -71,7 +75,7 @@ class Command(BaseCommand):
         fetched |= dict.fromkeys(["final_url", "moved_to", "description", "site_name"], "")
         fetched |= dict.fromkeys(["canonical_url", "favicon_url"], "")
         columns = [*fetched, "link_id", "title", "text", "next_check_at"]
-        page_only = []
+        page_only, first_sentences = [], []
         with (
             transaction.atomic(),
             connection.cursor() as cursor,
@@ -81,14 +85,16 @@ class Command(BaseCommand):
                 own = [_word(next(rare)) for _ in range(2)]
                 if len(page_only) < SAMPLE:
                     page_only.append(own[0])
-                text = self._text(rng, title, sentences, own)
+                shown = self._sentences(rng, sentences)
+                first_sentences = first_sentences or shown
+                text = self._text(rng, title, shown, own)
                 # Checked about monthly, spread over the month.
                 next_check = now + timedelta(days=rng.uniform(0, 30))
                 copy.write_row([*fetched.values(), link_id, title, text, next_check])
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {table}")
         common = [vocabulary[rank] for rank in range(SAMPLE)]
-        phrases = [" ".join(sentence.split()[:2]) for sentence in sentences[:SAMPLE]]
+        phrases = [" ".join(sentence.split()[:2]) for sentence in first_sentences[:SAMPLE]]
         self.stdout.write(f"seed_pages: kept copies of {len(titles):,} pages")
         words = {"page_only_words": page_only, "common_words": common, "phrases": phrases}
         self.stdout.write(json.dumps(words))
@@ -111,13 +117,17 @@ class Command(BaseCommand):
         ]
         return " ".join(mixed).capitalize() + "."
 
-    def _text(self, rng: random.Random, title: str, sentences: list[str], own: list[str]) -> str:
+    def _sentences(self, rng: random.Random, sentences: list[str]) -> list[str]:
+        """Return the sentences of a page of a length as articles' vary."""
         length = max(300, int(rng.lognormvariate(0, 0.9) * MEDIAN_LENGTH))
-        parts, size = [title + "."], len(title)
+        shown, size = [], 0
         while size < length:
-            sentence = rng.choice(sentences)
-            parts.append(sentence)
-            size += len(sentence) + 1
+            shown.append(rng.choice(sentences))
+            size += len(shown[-1]) + 1
+        return shown
+
+    def _text(self, rng: random.Random, title: str, sentences: list[str], own: list[str]) -> str:
+        parts = [title + ".", *sentences]
         for word in own:
             parts.insert(rng.randrange(1, len(parts) + 1), word.capitalize() + ".")
         return " ".join(parts)[:PAGE_TEXT_MAX_LENGTH]
