@@ -45,6 +45,8 @@ from kwippy.posts.query import Alternative, parse_query
 POPULAR_WINDOW = timedelta(days=30)
 SEARCH_MAX_LENGTH = 200
 SEARCH_CANDIDATES = 500
+SEARCH_PAGE_CANDIDATES = 100
+PAGE_LINKS = 5000
 POPULAR_CACHE_SECONDS = 60
 RELATED_SAMPLE = 1000
 RELATED_LIMIT = 30
@@ -268,12 +270,36 @@ def _matching_own_words(alternative: Alternative) -> Q:
     return Q(search_vector=_search_query(alternative.words)) & _filtered(alternative)
 
 
-def _matching_page_text(alternative: Alternative) -> Q:
-    """Match the posts whose link's kept copy has the words, and whose filters match."""
-    pages = LinkPage.objects.filter(
-        keep_copy=True, text_vector=_search_query(alternative.words)
-    ).values("link_id")
-    return Q(link_id__in=pages) & _filtered(alternative)
+# A search's posts found through their pages: the newest of the posts of the newest links whose
+# kept copy has the words. Each step is one PostgreSQL cannot turn into a walk through every post
+# or page that reads each page's search vector (many kilobytes, in TOAST) to test it, which it
+# would choose for a common word or a phrase and which then takes seconds:
+# - OFFSET 0 keeps the pages' query whole, so only the text index answers it;
+# - of a word in most pages, the newest PAGE_LINKS links are kept;
+# - LATERAL reads each link's newest posts from the link's own index.
+_NEWEST_BY_PAGE_TEXT_SQL = """
+SELECT post.id AS pk, post.created FROM (
+    SELECT link_id FROM ({pages} OFFSET 0) AS matching ORDER BY link_id DESC LIMIT %s
+) AS page
+CROSS JOIN LATERAL ({posts}) AS post
+ORDER BY post.created DESC, post.id DESC
+LIMIT %s
+"""
+
+
+def _newest_by_page_text(*, visible: Q, alternative: Alternative) -> tuple[str, tuple]:
+    """Return the SQL and parameters of the newest visible posts whose link's kept copy has the
+    words of `alternative`, and which its filters let through."""
+    pages = LinkPage.objects.filter(keep_copy=True, text_vector=_search_query(alternative.words))
+    pages_sql, pages_params = pages.values_list("link_id").query.sql_with_params()
+    posts = (
+        Post.objects.filter(visible, _filtered(alternative), link_id=RawSQL("page.link_id", ()))
+        .order_by("-created", "-id")
+        .values_list("id", "created")[:SEARCH_PAGE_CANDIDATES]
+    )
+    posts_sql, posts_params = posts.query.sql_with_params()
+    sql = _NEWEST_BY_PAGE_TEXT_SQL.format(pages=pages_sql, posts=posts_sql)
+    return sql, (*pages_params, PAGE_LINKS, *posts_params, SEARCH_PAGE_CANDIDATES)
 
 
 def _visible_in_scope(*, viewer: User | None, scope: str) -> Q:
@@ -311,22 +337,30 @@ def posts_search(
         )
     visible = _visible_in_scope(viewer=viewer, scope=scope)
     own_words = reduce(operator.or_, (_matching_own_words(a) for a in alternatives))
-    arms = [_matching_own_words(a) for a in alternatives]
-    arms += [_matching_page_text(a) for a in alternatives if a.words]
     # Ranking reads every match's vector: for a common word that is a large part of the site.
     # So the newest SEARCH_CANDIDATES matches are ranked, which keeps every search fast. Each
     # way of matching is its own query, newest first, so that each can use its index (one OR
     # across the posts' and the pages' tables would read every visible post).
     newest = [
-        Post.objects.filter(visible, arm)
+        Post.objects.filter(visible, _matching_own_words(alternative))
         .order_by("-created", "-id")
         .values_list("pk", "created")[:SEARCH_CANDIDATES]
-        for arm in arms
+        for alternative in alternatives
+    ]
+    # Fewer are asked of the pages: whatever matched only in a page comes after every post whose
+    # own words match, pages of results later.
+    by_page_text = [
+        _newest_by_page_text(visible=visible, alternative=alternative)
+        for alternative in alternatives
+        if alternative.words
     ]
     union, params = newest[0].union(*newest[1:]).query.sql_with_params()
+    parts = [f"({union})", *(f"({sql})" for sql, _ in by_page_text)]
+    params = (*params, *(value for _, page_params in by_page_text for value in page_params))
     candidates = Post.objects.filter(
         pk__in=RawSQL(
-            f"SELECT pk FROM ({union}) AS matched ORDER BY created DESC, pk DESC LIMIT %s",
+            f"SELECT pk FROM ({' UNION '.join(parts)}) AS matched "
+            "ORDER BY created DESC, pk DESC LIMIT %s",
             (*params, SEARCH_CANDIDATES),
         )
     )
