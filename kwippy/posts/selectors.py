@@ -40,7 +40,7 @@ from kwippy.accounts.models import ChangeStamp, Follow, User
 from kwippy.posts.models import Link, LinkPage, Post, UserTag, url_hash
 from kwippy.posts.normalize import InvalidURL, normalize_url
 from kwippy.posts.pagination import Page, parse_recent_cursor, popular_cursor, recent_cursor
-from kwippy.posts.query import Alternative, parse_query
+from kwippy.posts.query import Alternative, names_a_word, parse_query
 
 POPULAR_WINDOW = timedelta(days=30)
 SEARCH_MAX_LENGTH = 200
@@ -348,11 +348,12 @@ def posts_search(
         for alternative in alternatives
     ]
     # Fewer are asked of the pages: whatever matched only in a page comes after every post whose
-    # own words match, pages of results later.
+    # own words match, pages of results later. Words only to leave out would match nearly every
+    # page, each read to be sure: they are looked for in posts only.
     by_page_text = [
         _newest_by_page_text(visible=visible, alternative=alternative)
         for alternative in alternatives
-        if alternative.words
+        if names_a_word(alternative.words)
     ]
     union, params = newest[0].union(*newest[1:]).query.sql_with_params()
     parts = [f"({union})", *(f"({sql})" for sql, _ in by_page_text)]

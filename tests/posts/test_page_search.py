@@ -4,7 +4,7 @@ post the searcher may see."""
 import pytest
 
 from kwippy.accounts.services import follow_create
-from kwippy.posts import services
+from kwippy.posts import selectors, services
 from kwippy.posts.models import Link, LinkPage
 
 FOUND_IN_PAGE = "Found in the page\N{RIGHT SINGLE QUOTATION MARK}s text"
@@ -104,6 +104,15 @@ def test_filters_phrases_and_or_work_with_page_text(client, alice):
     assert _search(client, "citrus -pots") == ["First"]
     # Every word of an alternative is in the page, or every one in the post: not some of each.
     assert _search(client, "first pots") == []
+
+
+def test_words_only_to_leave_out_are_not_looked_for_in_pages(alice):
+    _save(alice, "https://leave.example/", "Leave out")
+    _page("https://leave.example/", "Nothing of note.")
+    assert '"text_vector" @@' in str(selectors.posts_search(text="note -x", viewer=alice).query)
+    for text in ("-note", '-"of note"', "-note -x", "tag:t OR -note"):
+        query = str(selectors.posts_search(text=text, viewer=alice).query)
+        assert '"text_vector" @@' not in query
 
 
 def test_pages_through_own_and_page_matches_without_repeats(client, alice, settings):
