@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from kwippy.accounts.changes import last_change_user
 from kwippy.accounts.models import ChangeStamp, Follow, User
-from kwippy.posts.models import Link, LinkPage, Post, UserTag, url_hash
+from kwippy.posts.models import Link, Post, UserTag, url_hash
 from kwippy.posts.normalize import InvalidURL, normalize_url
 from kwippy.posts.pagination import Page, parse_recent_cursor, popular_cursor, recent_cursor
 from kwippy.posts.query import Alternative, names_a_word, parse_query
@@ -270,17 +270,12 @@ def _matching_own_words(alternative: Alternative) -> Q:
     return Q(search_vector=_search_query(alternative.words)) & _filtered(alternative)
 
 
-# A search's posts found through their pages: the newest of the posts of the newest links whose
-# kept copy has the words. Each step is one PostgreSQL cannot turn into a walk through every post
-# or page that reads each page's search vector (many kilobytes, in TOAST) to test it, which it
-# would choose for a common word or a phrase and which then takes seconds:
-# - OFFSET 0 keeps the pages' query whole, so only the text index answers it;
-# - of a word in most pages, the newest PAGE_LINKS links are kept;
-# - LATERAL reads each link's newest posts from the link's own index.
+# A search's posts found through their pages: the newest of the posts of the newest PAGE_LINKS
+# links whose kept copy has the words, found by the text index alone (migration 0010 says why),
+# each link's posts read from its own index (LATERAL): never a walk through every post or page.
 _NEWEST_BY_PAGE_TEXT_SQL = """
-SELECT post.id AS pk, post.created FROM (
-    SELECT link_id FROM ({pages} OFFSET 0) AS matching ORDER BY link_id DESC LIMIT %s
-) AS page
+SELECT post.id AS pk, post.created
+FROM posts_page_links_matching(websearch_to_tsquery('english', %s), %s) AS page
 CROSS JOIN LATERAL ({posts}) AS post
 ORDER BY post.created DESC, post.id DESC
 LIMIT %s
@@ -290,16 +285,14 @@ LIMIT %s
 def _newest_by_page_text(*, visible: Q, alternative: Alternative) -> tuple[str, tuple]:
     """Return the SQL and parameters of the newest visible posts whose link's kept copy has the
     words of `alternative`, and which its filters let through."""
-    pages = LinkPage.objects.filter(keep_copy=True, text_vector=_search_query(alternative.words))
-    pages_sql, pages_params = pages.values_list("link_id").query.sql_with_params()
     posts = (
         Post.objects.filter(visible, _filtered(alternative), link_id=RawSQL("page.link_id", ()))
         .order_by("-created", "-id")
         .values_list("id", "created")[:SEARCH_PAGE_CANDIDATES]
     )
     posts_sql, posts_params = posts.query.sql_with_params()
-    sql = _NEWEST_BY_PAGE_TEXT_SQL.format(pages=pages_sql, posts=posts_sql)
-    return sql, (*pages_params, PAGE_LINKS, *posts_params, SEARCH_PAGE_CANDIDATES)
+    sql = _NEWEST_BY_PAGE_TEXT_SQL.format(posts=posts_sql)
+    return sql, (alternative.words, PAGE_LINKS, *posts_params, SEARCH_PAGE_CANDIDATES)
 
 
 def _visible_in_scope(*, viewer: User | None, scope: str) -> Q:
