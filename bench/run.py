@@ -174,21 +174,23 @@ WITH copies AS (
            pg_column_size(page.*) AS row_bytes,
            length(text_vector) AS lexemes, length(text) AS characters
     FROM posts_linkpage AS page WHERE keep_copy AND text <> ''
-), index AS (
-    SELECT pg_relation_size('linkpage_text_search') AS bytes, sum(lexemes) AS lexemes,
+), search_index AS (
+    SELECT pg_relation_size('linkpage_text_search') AS bytes, sum(lexemes) AS all_lexemes,
            count(*) AS copies
     FROM copies
+), costs AS (
+    SELECT stored, bytes * lexemes / all_lexemes AS index_share, row_bytes, characters
+    FROM copies, search_index
 )
-SELECT index.copies,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY stored + index.bytes * lexemes / index.lexemes),
+SELECT (SELECT copies FROM search_index),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY stored + index_share),
        percentile_cont(0.5) WITHIN GROUP (ORDER BY stored),
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY index.bytes * lexemes / index.lexemes),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY index_share),
        percentile_cont(0.5) WITHIN GROUP (ORDER BY row_bytes),
        percentile_cont(0.5) WITHIN GROUP (ORDER BY characters),
-       pg_table_size('posts_linkpage') / index.copies,
-       index.bytes / index.copies
-FROM copies, index
-GROUP BY index.copies, index.bytes
+       pg_table_size('posts_linkpage') / (SELECT copies FROM search_index),
+       (SELECT bytes / copies FROM search_index)
+FROM costs
 """
 
 

@@ -46,7 +46,7 @@ POPULAR_WINDOW = timedelta(days=30)
 SEARCH_MAX_LENGTH = 200
 SEARCH_CANDIDATES = 500
 SEARCH_PAGE_CANDIDATES = 100
-PAGE_LINKS = 5000
+PAGE_LINKS = 1000
 POPULAR_CACHE_SECONDS = 60
 RELATED_SAMPLE = 1000
 RELATED_LIMIT = 30
@@ -273,10 +273,13 @@ def _matching_own_words(alternative: Alternative) -> Q:
 # A search's posts found through their pages: the newest of the posts of the newest PAGE_LINKS
 # links whose kept copy has the words, found by the text index alone (migration 0010 says why),
 # each link's posts read from its own index (LATERAL): never a walk through every post or page.
+# Only when the posts' own words found fewer than SEARCH_CANDIDATES (`own`, below): else what
+# the pages add would rank after hundreds of others, and a word in most titles is in most pages.
 _NEWEST_BY_PAGE_TEXT_SQL = """
 SELECT post.id AS pk, post.created
 FROM posts_page_links_matching(websearch_to_tsquery('english', %s), %s) AS page
 CROSS JOIN LATERAL ({posts}) AS post
+WHERE (SELECT count(*) FROM own) < %s
 ORDER BY post.created DESC, post.id DESC
 LIMIT %s
 """
@@ -292,7 +295,13 @@ def _newest_by_page_text(*, visible: Q, alternative: Alternative) -> tuple[str, 
     )
     posts_sql, posts_params = posts.query.sql_with_params()
     sql = _NEWEST_BY_PAGE_TEXT_SQL.format(posts=posts_sql)
-    return sql, (alternative.words, PAGE_LINKS, *posts_params, SEARCH_PAGE_CANDIDATES)
+    return sql, (
+        alternative.words,
+        PAGE_LINKS,
+        *posts_params,
+        SEARCH_CANDIDATES,
+        SEARCH_PAGE_CANDIDATES,
+    )
 
 
 def _visible_in_scope(*, viewer: User | None, scope: str) -> Q:
@@ -349,10 +358,11 @@ def posts_search(
         if names_a_word(alternative.words)
     ]
     union, params = newest[0].union(*newest[1:]).query.sql_with_params()
-    parts = [f"({union})", *(f"({sql})" for sql, _ in by_page_text)]
+    parts = ["SELECT pk, created FROM own", *(f"({sql})" for sql, _ in by_page_text)]
     params = (*params, *(value for _, page_params in by_page_text for value in page_params))
     candidates = Post.objects.filter(
         pk__in=RawSQL(
+            f"WITH own AS MATERIALIZED ({union}) "
             f"SELECT pk FROM ({' UNION '.join(parts)}) AS matched "
             "ORDER BY created DESC, pk DESC LIMIT %s",
             (*params, SEARCH_CANDIDATES),

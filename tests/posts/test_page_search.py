@@ -1,7 +1,10 @@
 """Search inside pages: a link's kept copy is searched at the lowest weight, and only through a
 post the searcher may see."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from kwippy.accounts.services import follow_create
 from kwippy.posts import selectors, services
@@ -115,6 +118,18 @@ def test_words_only_to_leave_out_are_not_looked_for_in_pages(alice):
     for text in ("-note", '-"of note"', "-note -x", "tag:t OR -note"):
         query = str(selectors.posts_search(text=text, viewer=alice).query)
         assert "posts_page_links_matching" not in query
+
+
+def test_pages_are_read_only_while_posts_own_words_find_few(client, alice, monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_CANDIDATES", 3)
+    for i in range(2):
+        _save(alice, f"https://{i}.example/", f"Lovage {i}")
+    # The newest match, yet only in its page.
+    _save(alice, "https://in-page.example/", "Found in its page")
+    _page("https://in-page.example/", "All about lovage.")
+    assert "Found in its page" in _search(client, "lovage")
+    _save(alice, "https://2.example/", "Lovage 2", created=timezone.now() - timedelta(days=1))
+    assert sorted(_search(client, "lovage")) == ["Lovage 0", "Lovage 1", "Lovage 2"]
 
 
 def test_pages_through_own_and_page_matches_without_repeats(client, alice, settings):
