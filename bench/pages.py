@@ -4,7 +4,9 @@ Build the data first, then run this against the same database (its environment, 
 gives it, or the development one):
 
     manage.py seed_demo --users 10000 --posts 1000000 --tags 50000
+    manage.py seed_pages --links 100000 > pages.txt   # optional: its last line is the words
     python bench/pages.py --people 10000 --tags 50000 [--requests 200] [--json results.json]
+                          [--page-words "$(tail -1 pages.txt)"]
 
 A gunicorn serves that database (2 sync workers, DEBUG=0) and each page is requested one at a time,
 after a warm-up, with varied arguments: random people, tags of every frequency, and the links,
@@ -13,7 +15,9 @@ tags, people's pages, links and search, it asks for a tag narrowed by a related 
 with `tag:` and `site:` and through one's network, a person's list oldest first and by title,
 their all-tags page by name and by count, the people directory (newest and most followed),
 followers and following, and the reading list; the signed-in pages are asked by `user0` to
-`user9` in turn, each of their own. `seed_demo` names its people `user0`, `user1`, …
+`user9` in turn, each of their own. Given the words `manage.py seed_pages` printed
+(`--page-words`), it also searches the kept copies of pages: a word in one page only, words in a
+third of the pages or more, and phrases. `seed_demo` names its people `user0`, `user1`, …
 and its tags `tag0`, `tag1`, …, the low numbers the most used. It prints the median and 95th
 percentile per page, side by side, and the ratio of each to the 100 ms goal; `--json` also writes
 them as data (bench/run.py reads them).
@@ -77,7 +81,28 @@ def targets(rng: random.Random, n: int, people: int, tags: int) -> dict[str, lis
         "people": ["/people/"] * n,
         "people most followed": ["/people/?sort=followed"] * n,
         "to-read": [],
+        "search page text: rare word": [],
+        "search page text: common word": [],
+        "search page text: phrase": [],
     }
+
+
+# What seed_pages names, and the page kinds that search for them.
+PAGE_WORDS = {
+    "page_only_words": "search page text: rare word",
+    "common_words": "search page text: common word",
+    "phrases": "search page text: phrase",
+}
+
+
+def fill_page_text(pages: dict[str, list[str]], page_words: dict[str, list[str]], n: int):
+    """Add the searches for words and phrases of the pages' kept copies, each asked in turn."""
+    for kind, name in PAGE_WORDS.items():
+        queries = [f'"{q}"' if kind == "phrases" else q for q in page_words.get(kind, [])]
+        if queries:
+            pages[name] = [
+                f"/search/?{urlencode({'q': queries[i % len(queries)]})}" for i in range(n)
+            ]
 
 
 def fill_dependent(browser: Browser, pages: dict[str, list[str]], rng: random.Random, n: int):
@@ -160,6 +185,8 @@ def measure(args) -> dict:
             raise SystemExit(f"user{number} could not sign in: is this a seed_demo database?")
     pages = targets(rng, n, args.people, args.tags)
     fill_dependent(visitor, pages, rng, n)
+    if args.page_words:
+        fill_page_text(pages, json.loads(args.page_words), n)
     pages["to-read"] = [f"/u/user{i % len(readers)}/toread/" for i in range(n)]
 
     figures = {}
@@ -212,6 +239,9 @@ def main() -> None:
     parser.add_argument("--posts", type=int, help="seed_demo --posts (only reported)")
     parser.add_argument("--requests", type=int, default=200, help="requests per page kind")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--page-words", help="the JSON line `manage.py seed_pages` printed last: search them"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
         "--skip-missing", action="store_true", help="leave out the pages a checkout answers 404"

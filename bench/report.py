@@ -19,6 +19,12 @@ NEW_PAGES = [
     "following",
     "to-read",
 ]
+# Issue 15's searches inside the kept copies of pages, in their own section too.
+PAGE_TEXT_SEARCHES = [
+    "search page text: rare word",
+    "search page text: common word",
+    "search page text: phrase",
+]
 
 
 def growth(by_size: dict[str, dict]) -> dict[str, dict[str, float]]:
@@ -97,6 +103,46 @@ def pages_side_by_side(meanwhile: dict) -> list[str]:
             f"Failed requests: {failures['idle']} idle, {failures['during']} during the imports.",
         ]
     return [*lines, ""]
+
+
+def pages_behind_links(size: str, largest: dict) -> list[str]:
+    """Return issue 15's figures: search inside the pages' kept copies, and what a copy costs."""
+    copies = largest.get("page_copies")
+    searches = [page for page in ["search", *PAGE_TEXT_SEARCHES] if page in largest["pages"]]
+    if not copies or len(searches) < 2:
+        return []
+    lines = [
+        "### The pages behind the links (issue 15)",
+        "",
+        f"Search at {posts(size)} posts with the kept copies of {copies['copies']:,} pages "
+        "(`manage.py seed_pages`: made-up text, a median of "
+        f"{copies['median_characters']:,} characters): a word in one page only, words in a "
+        "third of the pages or more, and phrases of two words found in a hundred pages, beside "
+        "the search of titles' words (which now looks through the pages too). p50 / p95 in ms, "
+        "from the table above.",
+        "",
+        "| search | p50 / p95 | p95 / goal |",
+        "| --- | ---: | ---: |",
+    ]
+    for page in searches:
+        figures = largest["pages"][page]
+        lines.append(
+            f"| {page} | {figures['p50_ms']:.1f} / {figures['p95_ms']:.1f} "
+            f"| {figures['p95_to_goal']:.2f} |"
+        )
+    lines += [
+        "",
+        f"A kept copy costs a median of {copies['median_bytes']:,} bytes on disk: its text and "
+        "search vector as stored (compressed, in the row or in TOAST; median "
+        f"{copies['median_stored_bytes']:,} bytes) and its share of the search index, in "
+        "proportion to its distinct words (median "
+        f"{copies['median_index_bytes']:,} bytes). The page's row with everything else it "
+        f"holds: median {copies['median_row_bytes']:,} bytes. On average per copy, the table "
+        f"with its TOAST takes {copies['table_bytes_per_copy']:,} bytes and the index "
+        f"{copies['index_bytes_per_copy']:,}.",
+        "",
+    ]
+    return lines
 
 
 def section(result: dict, title: str) -> list[str]:
@@ -203,7 +249,7 @@ def section(result: dict, title: str) -> list[str]:
             + " |",
             "| --- |" + " ---: |" * (2 * len(sizes) + 1),
         ]
-        shown = [*PAGES, *NEW_PAGES]
+        shown = [*PAGES, *NEW_PAGES, *PAGE_TEXT_SEARCHES]
         for page in [*shown, *(p for p in largest["pages"] if p not in shown)]:
             if page not in largest["pages"]:
                 continue
@@ -225,6 +271,7 @@ def section(result: dict, title: str) -> list[str]:
             f"{posts(size)}: {pages['sizes'][size]['load_average_before']}" for size in sizes
         )
         lines += ["", f"Load average when each size started: {loads}.", ""]
+        lines += pages_behind_links(sizes[-1], largest)
 
     portability = bench.get("import_export")
     if portability:

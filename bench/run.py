@@ -136,23 +136,71 @@ def run(command: list[str], env: dict[str, str], what: str) -> None:
         sys.exit(f"bench: {what} failed (exit {result.returncode}); no results written")
 
 
-def pages_database(services, size: int, people: int, tags: int) -> dict[str, str]:
-    """Return the environment of a database holding `size` posts, building it when needed."""
+def pages_database(services, size: int, people: int, tags: int) -> tuple[dict[str, str], dict]:
+    """Return the environment of a database holding `size` posts, and the words to search its
+    pages' kept copies by; build what it lacks (the posts, the copies of one link in ten)."""
     name = f"kwippy_bench_pages_{size}"
     env = site.environment(services, name, "config.settings")
-    label = json.dumps({"seed_demo": {"users": people, "posts": size, "tags": tags}})
-    if site.database_label(services, name) == label:
+    posts = {"users": people, "posts": size, "tags": tags}
+    kept = site.database_label(services, name)
+    label = json.loads(kept) if kept else {}
+    if label.get("seed_demo") == posts:
         say(f"{name}: {size:,} posts already there, kept")
         # Kept data, today's schema: the indexes measured are the ones the code has now.
         run(["manage.py", "migrate", "--noinput", "-v0"], env, f"migrating {name}")
-        return env
-    site.database_create(services, name)
-    run(["manage.py", "migrate", "--noinput", "-v0"], env, f"migrating {name}")
-    say(f"{name}: seeding {size:,} posts, {people:,} people, {tags:,} tags")
-    seed = ["--users", str(people), "--posts", str(size), "--tags", str(tags)]
-    run(["manage.py", "seed_demo", *seed], env, f"seeding {name}")
-    site.database_label_set(services, name, label)
-    return env
+    else:
+        site.database_create(services, name)
+        run(["manage.py", "migrate", "--noinput", "-v0"], env, f"migrating {name}")
+        say(f"{name}: seeding {size:,} posts, {people:,} people, {tags:,} tags")
+        seed = ["--users", str(people), "--posts", str(size), "--tags", str(tags)]
+        run(["manage.py", "seed_demo", *seed], env, f"seeding {name}")
+        label = {"seed_demo": posts}
+        site.database_label_set(services, name, json.dumps(label))
+    # 100,000 pages kept at 1M posts; seed_pages prints the words to search them by.
+    links = size // 10
+    if label.get("seed_pages", {}).get("links") != links:
+        say(f"{name}: keeping copies of {links:,} pages")
+        printed = site.manage(env, "seed_pages", "--links", str(links))
+        label["seed_pages"] = {"links": links, "words": json.loads(printed.splitlines()[-1])}
+        site.database_label_set(services, name, json.dumps(label))
+    return env, label["seed_pages"]["words"]
+
+
+# What a kept copy of a page costs on disk: its text and search vector as stored (compressed,
+# in the row or in TOAST), and its share of the GIN index, in proportion to its distinct words.
+COPY_BYTES_SQL = """
+WITH copies AS (
+    SELECT pg_column_size(text) + pg_column_size(text_vector) AS stored,
+           pg_column_size(page.*) AS row_bytes,
+           length(text_vector) AS lexemes, length(text) AS characters
+    FROM posts_linkpage AS page WHERE keep_copy AND text <> ''
+), search_index AS (
+    SELECT pg_relation_size('linkpage_text_search') AS bytes, sum(lexemes) AS all_lexemes,
+           count(*) AS copies
+    FROM copies
+), costs AS (
+    SELECT stored, bytes * lexemes / all_lexemes AS index_share, row_bytes, characters
+    FROM copies, search_index
+)
+SELECT (SELECT copies FROM search_index),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY stored + index_share),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY stored),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY index_share),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY row_bytes),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY characters),
+       pg_table_size('posts_linkpage') / (SELECT copies FROM search_index),
+       (SELECT bytes / copies FROM search_index)
+FROM costs
+"""
+
+
+def copy_bytes(services, database: str) -> dict:
+    """Return the median bytes a kept copy costs, with its parts, in `database`."""
+    row = site.postgres(services, COPY_BYTES_SQL, database=database)[0]
+    names = ["copies", "median_bytes", "median_stored_bytes", "median_index_bytes"]
+    names += ["median_row_bytes", "median_characters", "table_bytes_per_copy"]
+    names += ["index_bytes_per_copy"]
+    return {name: round(float(value)) for name, value in zip(names, row, strict=True)}
 
 
 def benchmarks(plan: dict, args, services, scratch: Path) -> list[tuple[str, object]]:
@@ -178,14 +226,16 @@ def benchmarks(plan: dict, args, services, scratch: Path) -> list[tuple[str, obj
         for size in plan["page_sizes"]:
             # A million posts, ten thousand people, fifty thousand tags; smaller sets in proportion.
             people, tags = max(10, size // 100), max(100, size // 20)
-            pages_env = pages_database(services, size, people, tags)
+            pages_env, page_words = pages_database(services, size, people, tags)
             output = scratch / f"pages-{size}.json"
             say(f"pages at {size:,} posts: {plan['page_requests']} requests per page")
             data = ["--people", str(people), "--tags", str(tags), "--posts", str(size)]
             requests = ["--requests", str(plan["page_requests"])]
-            command = ["bench/pages.py", *data, *requests, "--json", str(output)]
+            words = ["--page-words", json.dumps(page_words)]
+            command = ["bench/pages.py", *data, *requests, *words, "--json", str(output)]
             run(command, pages_env, f"pages at {size:,} posts")
             by_size[str(size)] = json.loads(output.read_text())
+            by_size[str(size)]["page_copies"] = copy_bytes(services, f"kwippy_bench_pages_{size}")
         return {"sizes": by_size, "growth": report.growth(by_size)}
 
     return [

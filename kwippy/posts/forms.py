@@ -89,7 +89,7 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(
         required=False,
-        label="Words to find in titles, notes, tags and addresses",
+        label="Words to find in titles, notes, tags, addresses and the text of pages",
         help_text="Quotes for a phrase, a minus for words to leave out, <code>tag:name</code> and "
         "<code>site:example.org</code> to narrow, <code>OR</code> for either: "
         '<code>"full text" -mysql OR tag:postgres</code>',

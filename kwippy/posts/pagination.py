@@ -172,12 +172,18 @@ def paginate_recent(queryset: QuerySet[T], *, cursor: str | None, size: int) -> 
 
 
 def paginate_ranked(
-    queryset: QuerySet, *, cursor: str | None, size: int, load: Callable[[list[int]], QuerySet[T]]
+    queryset: QuerySet,
+    *,
+    cursor: str | None,
+    size: int,
+    load: Callable[[list[int]], QuerySet[T]],
+    keep: tuple[str, ...] = (),
 ) -> Page[T]:
     """Return the page of a queryset annotated with `rank`, best first, after `cursor`.
 
     Only ids and ranks are sorted; `load(ids)` then fetches the page's rows with what they show,
-    so joins are made for one page rather than for every candidate.
+    so joins are made for one page rather than for every candidate. The annotations named in
+    `keep` are read with the ranks and set on the loaded rows.
     """
     if cursor:
         head, pk = _split(cursor)
@@ -188,10 +194,15 @@ def paginate_ranked(
         if rank != rank or rank in (float("inf"), float("-inf")):
             raise BadCursor(cursor)
         queryset = queryset.filter(Q(rank__lt=rank) | Q(rank=rank, id__lt=pk))
-    keys = list(queryset.order_by("-rank", "-id").values_list("pk", "rank")[: size + 1])
+    keys = list(queryset.order_by("-rank", "-id").values_list("pk", "rank", *keep)[: size + 1])
     more = len(keys) > size
     keys = keys[:size]
-    loaded = {row.pk: row for row in load([pk for pk, _ in keys])}
-    rows = [loaded[pk] for pk, _ in keys if pk in loaded]
+    loaded = {row.pk: row for row in load([pk for pk, *_ in keys])}
+    rows = []
+    for pk, _, *kept in keys:
+        if pk in loaded:
+            for name, value in zip(keep, kept, strict=True):
+                setattr(loaded[pk], name, value)
+            rows.append(loaded[pk])
     next_cursor = f"{keys[-1][1]!r}_{keys[-1][0]}" if more else None
     return Page(items=rows, next_cursor=next_cursor, is_first=not cursor)

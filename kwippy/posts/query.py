@@ -57,6 +57,11 @@ def _alternative(tokens: list[str]) -> Alternative | None:
     )
 
 
+def names_a_word(words: str) -> bool:
+    """Return whether `words` name a word to find, not only words to leave out (`-word`)."""
+    return any(not token.startswith("-") for token in _TOKEN.findall(words))
+
+
 def parse_query(text: str) -> list[Alternative]:
     """Return the alternatives a query asks for (any may match); none for an empty query."""
     groups: list[list[str]] = [[]]

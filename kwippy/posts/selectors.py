@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -28,7 +29,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -37,11 +40,13 @@ from kwippy.accounts.models import ChangeStamp, Follow, User
 from kwippy.posts.models import BROKEN, Link, LinkHealth, LinkPage, Post, UserTag, url_hash
 from kwippy.posts.normalize import InvalidURL, normalize_url
 from kwippy.posts.pagination import Page, parse_recent_cursor, popular_cursor, recent_cursor
-from kwippy.posts.query import Alternative, parse_query
+from kwippy.posts.query import Alternative, names_a_word, parse_query
 
 POPULAR_WINDOW = timedelta(days=30)
 SEARCH_MAX_LENGTH = 200
 SEARCH_CANDIDATES = 500
+SEARCH_PAGE_CANDIDATES = 100
+PAGE_LINKS = 1000
 POPULAR_CACHE_SECONDS = 60
 RELATED_SAMPLE = 1000
 RELATED_LIMIT = 30
@@ -305,17 +310,56 @@ def _search_query(words: str) -> SearchQuery:
     return SearchQuery(words, search_type="websearch", config="english")
 
 
-def _matching(alternative: Alternative) -> Q:
-    matches = Q()
-    if alternative.words:
-        matches &= Q(search_vector=_search_query(alternative.words))
+def _filtered(alternative: Alternative) -> Q:
+    filters = Q()
     if alternative.tags:
-        matches &= Q(tags__contains=list(alternative.tags))
+        filters &= Q(tags__contains=list(alternative.tags))
     for site in alternative.sites:
         # The pattern says where the host is; the plain "contains" is what the URL's trigram
         # index can answer (it gives up on the pattern), so only links naming the site are read.
-        matches &= Q(link__url__icontains=site, link__url__iregex=_site_pattern(site))
-    return matches
+        filters &= Q(link__url__icontains=site, link__url__iregex=_site_pattern(site))
+    return filters
+
+
+def _matching_own_words(alternative: Alternative) -> Q:
+    """Match the posts whose own words (title, tags, notes, URL) and filters match."""
+    if not alternative.words:
+        return _filtered(alternative)
+    return Q(search_vector=_search_query(alternative.words)) & _filtered(alternative)
+
+
+# A search's posts found through their pages: the newest of the posts of the newest PAGE_LINKS
+# links whose kept copy has the words, found by the text index alone (migration 0010 says why),
+# each link's posts read from its own index (LATERAL): never a walk through every post or page.
+# Only when the posts' own words found fewer than SEARCH_CANDIDATES (`own`, below): else what
+# the pages add would rank after hundreds of others, and a word in most titles is in most pages.
+_NEWEST_BY_PAGE_TEXT_SQL = """
+SELECT post.id AS pk, post.created
+FROM posts_page_links_matching(websearch_to_tsquery('english', %s), %s) AS page
+CROSS JOIN LATERAL ({posts}) AS post
+WHERE (SELECT count(*) FROM own) < %s
+ORDER BY post.created DESC, post.id DESC
+LIMIT %s
+"""
+
+
+def _newest_by_page_text(*, visible: Q, alternative: Alternative) -> tuple[str, tuple]:
+    """Return the SQL and parameters of the newest visible posts whose link's kept copy has the
+    words of `alternative`, and which its filters let through."""
+    posts = (
+        Post.objects.filter(visible, _filtered(alternative), link_id=RawSQL("page.link_id", ()))
+        .order_by("-created", "-id")
+        .values_list("id", "created")[:SEARCH_PAGE_CANDIDATES]
+    )
+    posts_sql, posts_params = posts.query.sql_with_params()
+    sql = _NEWEST_BY_PAGE_TEXT_SQL.format(posts=posts_sql)
+    return sql, (
+        alternative.words,
+        PAGE_LINKS,
+        *posts_params,
+        SEARCH_CANDIDATES,
+        SEARCH_PAGE_CANDIDATES,
+    )
 
 
 def _visible_in_scope(*, viewer: User | None, scope: str) -> Q:
@@ -340,34 +384,75 @@ def posts_search(
     Visitors find everyone's public posts. A signed-in person looks through everyone's (their own
     private posts included), their network's (theirs and the public posts of those they follow)
     or only their own. Everyone's results show each link once, by its first matching save.
+
+    The words of an alternative match a post's own words or the text of its link's kept copy: a
+    page's text is found only through a post the viewer may see. Each post is annotated with its
+    `rank` and whether it `matched_in_page_only`.
     """
     alternatives = parse_query(text[:SEARCH_MAX_LENGTH])
     if not alternatives:
-        return Post.objects.none().annotate(rank=Value(0.0, output_field=FloatField()))
+        return Post.objects.none().annotate(
+            rank=Value(0.0, output_field=FloatField()),
+            matched_in_page_only=Value(False, output_field=BooleanField()),
+        )
     visible = _visible_in_scope(viewer=viewer, scope=scope)
-    matches = reduce(operator.or_, (_matching(alternative) for alternative in alternatives))
+    own_words = reduce(operator.or_, (_matching_own_words(a) for a in alternatives))
     # Ranking reads every match's vector: for a common word that is a large part of the site.
-    # So the newest SEARCH_CANDIDATES matches are ranked, which keeps every search fast.
-    candidates = (
-        Post.objects.filter(visible, matches)
+    # So the newest SEARCH_CANDIDATES matches are ranked, which keeps every search fast. Each
+    # way of matching is its own query, newest first, so that each can use its index (one OR
+    # across the posts' and the pages' tables would read every visible post).
+    newest = [
+        Post.objects.filter(visible, _matching_own_words(alternative))
         .order_by("-created", "-id")
-        .values("pk")[:SEARCH_CANDIDATES]
+        .values_list("pk", "created")[:SEARCH_CANDIDATES]
+        for alternative in alternatives
+    ]
+    # Fewer are asked of the pages: whatever matched only in a page comes after every post whose
+    # own words match, pages of results later. Words only to leave out would match nearly every
+    # page, each read to be sure: they are looked for in posts only.
+    by_page_text = [
+        _newest_by_page_text(visible=visible, alternative=alternative)
+        for alternative in alternatives
+        if names_a_word(alternative.words)
+    ]
+    union, params = newest[0].union(*newest[1:]).query.sql_with_params()
+    parts = ["SELECT pk, created FROM own", *(f"({sql})" for sql, _ in by_page_text)]
+    params = (*params, *(value for _, page_params in by_page_text for value in page_params))
+    candidates = Post.objects.filter(
+        pk__in=RawSQL(
+            f"WITH own AS MATERIALIZED ({union}) "
+            f"SELECT pk FROM ({' UNION '.join(parts)}) AS matched "
+            "ORDER BY created DESC, pk DESC LIMIT %s",
+            (*params, SEARCH_CANDIDATES),
+        )
     )
     if _signed_in(viewer) is None or scope == SearchScope.EVERYONE:
         # The first save of each link among the candidates stands for the link.
-        candidates = (
-            Post.objects.filter(pk__in=Subquery(candidates))
-            .order_by("link_id", "created", "id")
-            .distinct("link_id")
-            .values("pk")
+        candidates = Post.objects.filter(
+            pk__in=Subquery(
+                candidates.order_by("link_id", "created", "id").distinct("link_id").values("pk")
+            )
         )
-    found = Post.objects.filter(pk__in=Subquery(candidates))
+    found = candidates.annotate(
+        matched_in_page_only=ExpressionWrapper(~own_words, output_field=BooleanField())
+    )
     worded = [_search_query(a.words) for a in alternatives if a.words]
     if not worded:
         return found.annotate(rank=Value(0.0, output_field=FloatField()))
-    # The rank is cast to double precision so that it round-trips exactly through a cursor.
-    rank = SearchRank(F("search_vector"), reduce(operator.or_, worded))
-    return found.annotate(rank=Cast(rank, FloatField()))
+    query = reduce(operator.or_, worded)
+    # Whatever a person typed ranks above the page's text, the URL's words included: a post whose
+    # own words match ranks from 1 up, one found only in its page below 1 (ts_rank's normalization
+    # 32, rank / (rank + 1), keeps it there). Weights alone could not: words far apart rank near
+    # 0, and a page says a word many times. The rank is cast to double precision so that it
+    # round-trips exactly through a cursor.
+    own_rank = Cast(SearchRank(F("search_vector"), query), FloatField()) + Value(1.0)
+    page_rank = SearchRank(F("link__page__text_vector"), query, normalization=Value(32))
+    rank = Case(
+        When(own_words, then=own_rank),
+        default=Cast(page_rank, FloatField()),
+        output_field=FloatField(),
+    )
+    return found.annotate(rank=rank)
 
 
 def posts_by_ids(*, ids: list[int]) -> QuerySet[Post]:

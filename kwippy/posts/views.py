@@ -140,7 +140,7 @@ def link_page(request, public_id: str):
 
 
 def search(request):
-    """Search titles, notes, tags and addresses: everyone's, your network's or your own posts."""
+    """Search posts' words and their pages' text: everyone's, one's network's or one's own."""
     form = SearchForm(request.GET, signed_in=request.user.is_authenticated)
     text, scope = "", selectors.SearchScope.EVERYONE
     if form.is_valid():
@@ -155,6 +155,7 @@ def search(request):
                 cursor=_cursor(request),
                 size=page_size(),
                 load=lambda ids: selectors.posts_by_ids(ids=ids),
+                keep=("matched_in_page_only",),
             )
         except BadCursor:
             return bad_request(request, "That page address is not valid.")

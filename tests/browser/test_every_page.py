@@ -17,7 +17,7 @@ from kwippy.auth.services import app_password_create
 from kwippy.portability.models import Import
 from kwippy.portability.services import bookmarks_import
 from kwippy.posts import services
-from kwippy.posts.models import LinkHealth
+from kwippy.posts.models import Link, LinkHealth
 from tests.browser.axe import axe_violations
 from tests.browser.test_person_path import ARTIFACTS, browser, site  # noqa: F401 (fixtures)
 from tests.conftest import PASSWORD, make_user
@@ -37,7 +37,8 @@ BOOKMARK_FILE = b"""<!DOCTYPE NETSCAPE-Bookmark-file-1>
 @pytest.fixture
 def world(site):  # noqa: F811
     """Alice and bob follow each other, share a link and tags; alice has a private, a to-read
-    and an imported bookmark, an app password, and two imports: one finished, one running."""
+    (its page's copy kept) and an imported bookmark, an app password, and two imports: one
+    finished, one running."""
     alice = make_user("alice", display_name="Alice Archer")
     bob = make_user("bob", display_name="Bob Baker")
     follow_create(follower=alice, followee=bob)
@@ -55,6 +56,10 @@ def world(site):  # noqa: F811
     )
     services.post_create(
         user=alice, url="https://c.example/", title="A long read", tags="reading", to_read=True
+    )
+    page_write(
+        link=Link.objects.get(url="https://c.example/"),
+        text="A long read about espaliers: fruit trees trained flat against a wall.",
     )
     app_password, _ = app_password_create(user=alice, name="Feed reader")
     result = bookmarks_import(user=alice, stream=io.BytesIO(BOOKMARK_FILE))
@@ -133,6 +138,7 @@ VISITOR_PAGES = [
     ("people", "/people/"),
     ("search", "/search/?q=roses"),
     ("search-nothing", "/search/?q=nothing+matches+this"),
+    ("search-in-pages", "/search/?q=espalier"),
     ("sign-in", "/accounts/login/"),
     ("sign-up", "/accounts/signup/"),
     ("password-reset", "/accounts/password/reset/"),

@@ -5,7 +5,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kwippy.posts import services
-from kwippy.posts.query import MAX_ALTERNATIVES, Alternative, normalize_site, parse_query
+from kwippy.posts.query import (
+    MAX_ALTERNATIVES,
+    Alternative,
+    names_a_word,
+    normalize_site,
+    parse_query,
+)
 
 FUZZ = settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -82,3 +88,18 @@ def test_any_query_in_any_scope_answers_without_error(client, alice, some_posts,
     response = client.get("/search/", {"q": text, "scope": scope})
     assert response.status_code == 200
     assert "Hidden" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("garden", True),
+        ("-garden roses", True),
+        ('"climbing roses" -red', True),
+        ("-garden", False),
+        ('-"climbing roses" -red', False),
+        ("", False),
+    ],
+)
+def test_words_only_to_leave_out_name_no_word(words, expected):
+    assert names_a_word(words) is expected

@@ -13,7 +13,8 @@ MAX_QUERIES = 7
 
 @pytest.fixture
 def busy_site(alice, bob, charlie):
-    """Sixty posts over three people and twenty links, all tagged "common"."""
+    """Sixty posts over three people and twenty links, all tagged "common", each link's page
+    kept with a word no post has."""
     follow_create(follower=alice, followee=bob)
     follow_create(follower=alice, followee=charlie)
     people = [alice, bob, charlie]
@@ -25,6 +26,8 @@ def busy_site(alice, bob, charlie):
             tags=f"common t{i % 7}",
             is_private=i % 10 == 0,
         )
+    for link in Link.objects.all():
+        page_write(link=link, text=f"The readable text of {link.url}, inside.")
     return Link.objects.get(url="https://site1.example/page")
 
 
@@ -40,6 +43,8 @@ PAGES = [
     "/u/bob/t/common+t1/?sort=title",
     "/t/common+t1/",
     "/search/?q=tag:common+OR+site:site1.example&scope=network",
+    "/search/?q=readable",
+    "/search/?q=readable+OR+common&scope=mine",
 ]
 
 

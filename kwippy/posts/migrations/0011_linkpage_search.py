@@ -1,0 +1,31 @@
+from django.db import migrations
+
+# A page's row keeps its text and search vector in TOAST, not beside the rest, however short they
+# are (from 128 bytes rather than 2 kB): search reads link ids from the rows the text index finds,
+# and narrow rows make that a few pages of the table, not a large part of it.
+NARROW_ROWS = "ALTER TABLE posts_linkpage SET (toast_tuple_target = 128)"
+WIDE_ROWS = "ALTER TABLE posts_linkpage RESET (toast_tuple_target)"
+
+# The newest links whose kept copy matches a query, found by the text index only. PostgreSQL
+# counts testing a row's search vector as cheap; it means reading kilobytes from TOAST. For a word
+# in most pages, or a phrase of common words, it would read every page (seconds) rather than the
+# index (milliseconds): here it may not, as scans of the table and of other indexes are off.
+PAGE_LINKS_MATCHING = """
+CREATE FUNCTION posts_page_links_matching(query tsquery, max_links integer)
+RETURNS TABLE (link_id bigint) LANGUAGE sql STABLE
+SET enable_seqscan = off SET enable_indexscan = off
+AS $$
+    SELECT link_id FROM posts_linkpage WHERE keep_copy AND text_vector @@ query
+    ORDER BY link_id DESC LIMIT max_links
+$$
+"""
+DROP_PAGE_LINKS_MATCHING = "DROP FUNCTION posts_page_links_matching(tsquery, integer)"
+
+
+class Migration(migrations.Migration):
+    dependencies = [("posts", "0010_linkpage_broken")]
+
+    operations = [
+        migrations.RunSQL(NARROW_ROWS, WIDE_ROWS),
+        migrations.RunSQL(PAGE_LINKS_MATCHING, DROP_PAGE_LINKS_MATCHING),
+    ]
