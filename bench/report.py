@@ -333,6 +333,29 @@ def section(result: dict, title: str) -> list[str]:
                 f"| {figures['max_ms']:.1f} | {verdict} |"
             )
         lines.append("")
+    fetching = bench.get("fetching")
+    if fetching:
+        lines += [
+            "### Fetching pages",
+            "",
+            *provenance(fetching),
+            f"{fetching['pages']} bare URLs saved on the add page, each an article (about 20 KB "
+            f"of text in 25 KB of markup) on one of {fetching['hosts']} local sites, then read by "
+            "the interactive lane as one job worker process (`jobs_worker --concurrency=1`), "
+            "then by two: fetched over HTTP through the one fetcher (its per-host limits "
+            "included), charset, metadata and main text read (trafilatura), the page's row and "
+            "the post's title written. Pages a second from the first page kept to the last.",
+            "",
+            "| workers | pages | kept with title and text | seconds | pages/s | median gap ms |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for phase in fetching["phases"]:
+            lines.append(
+                f"| {phase['workers']} | {phase['pages']} | {phase['with_title_and_text']} "
+                f"| {phase['seconds']:.1f} | {phase['pages_per_second']:.1f} "
+                f"| {phase['median_gap_ms']:.1f} |"
+            )
+        lines.append("")
     person = bench.get("heavy_person")
     if person and "skipped" not in person:
         lines += [

@@ -15,6 +15,8 @@ Runs, against gunicorn (DEBUG=0) and the real PostgreSQL and memcached of the pr
                       a job worker, with other pages read meanwhile and on the idle site
     job latency       bench/job_latency.py: queue to start of an interactive job, idle and with
                       the bulk lane busy
+    fetching          bench/fetching.py: pages fetched, read and kept a second by one and by two
+                      job workers, from local sites
     a heavy person    bench/person.py: the pages of someone with 100,000 bookmarks beside the
                       home page (wrk)
 
@@ -71,6 +73,7 @@ PLANS = {
             "15",
         ],
         "job_latency": ["--jobs", "100", "--bulk-imports", "6", "--bulk-bookmarks", "10000"],
+        "fetching": ["--pages", "100", "--hosts", "50"],
         "person": ["--bookmarks", "10000", "--others", "10000", "--rounds", "3", "--seconds", "1"],
     },
     "full": {
@@ -81,6 +84,7 @@ PLANS = {
         "page_requests": 200,
         "import_export": ["--bookmarks", "100000", "--repeat", "3", "--per-post", "1000"],
         "job_latency": ["--jobs", "400", "--bulk-imports", "8", "--bulk-bookmarks", "20000"],
+        "fetching": ["--pages", "300", "--hosts", "150"],
         "person": [
             "--bookmarks",
             "100000",
@@ -245,6 +249,7 @@ def benchmarks(plan: dict, args, services, scratch: Path) -> list[tuple[str, obj
         ("pages_at_scale", pages),
         ("import_export", lambda: script("import_export", plan["import_export"])),
         ("job_latency", lambda: script("job_latency", plan["job_latency"])),
+        ("fetching", lambda: script("fetching", plan["fetching"])),
         ("heavy_person", lambda: with_wrk("person", "the heavy person")),
     ]
 
@@ -276,7 +281,8 @@ def main() -> None:
         "--only",
         type=lambda names: set(names.split(",")),
         help="comma-separated benchmarks to run (session_engines, feed_polls_basic_auth, "
-        "feed_polls_304, pages_at_scale, import_export, job_latency, heavy_person); the others' "
+        "feed_polls_304, pages_at_scale, import_export, job_latency, fetching, heavy_person); the "
+        "others' "
         "figures are kept from the last run of its kind, and say so",
     )
     parser.add_argument("--sizes", help="comma-separated post counts of the pages at scale")
