@@ -195,3 +195,13 @@ def test_a_pages_text_is_found_through_a_public_save_of_the_same_link(
     assert _search(client, SECRET_WORD) == ["Charlie's public save"]
     # Bob follows alice, not charlie: his network holds only alice's private save.
     assert _search(client, SECRET_WORD, scope="network") == []
+
+
+def test_a_phrase_is_found_in_a_page_only_with_its_words_in_order(client, alice):
+    _save(alice, "https://jam.example/seville", "A winter recipe")
+    _save(alice, "https://jam.example/other", "Another recipe")
+    _page("https://jam.example/seville", "Seville oranges make the bitter marmalade of winter.")
+    _page("https://jam.example/other", "The marmalade is bitter, and so are the oranges.")
+    assert _search(client, '"bitter marmalade"') == ["A winter recipe"]
+    assert _search(client, '"marmalade bitter"') == []
+    assert sorted(_search(client, "bitter marmalade")) == ["A winter recipe", "Another recipe"]
