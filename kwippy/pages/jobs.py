@@ -13,6 +13,7 @@ lane for the fetcher's deadline, and the other slots go on serving mail and othe
 """
 
 import logging
+import random
 
 from django.conf import settings
 from procrastinate import JobContext
@@ -32,10 +33,13 @@ BULK_FETCH_PRIORITY = -10
 
 
 @app.task(queue=settings.KWIPPY_BULK_QUEUE, pass_context=True)
-def link_fetch(context: JobContext, *, link_id: int, previewed: bool = False) -> None:
+def link_fetch(
+    context: JobContext, *, link_id: int, previewed: bool = False, waited: int = 0
+) -> None:
     """Fetch a link's page, and keep its health, metadata, copy and title.
 
     `previewed`: a person typing the address into the add form asked for it, before any save.
+    `waited`: how many times its host was busy already (see `_later`).
     """
     page = LinkPage.objects.select_related("link").filter(link_id=link_id).first()
     if page is None:
@@ -47,11 +51,7 @@ def link_fetch(context: JobContext, *, link_id: int, previewed: bool = False) ->
     try:
         fetched = page_fetch(url=page.link.url)
     except HostBusy as busy:
-        link_fetch.configure(
-            queue=context.job.queue,
-            priority=context.job.priority,
-            schedule_in={"seconds": max(busy.retry_in, 1)},
-        ).defer(link_id=link_id, previewed=previewed)
+        _later(context, link_id=link_id, previewed=previewed, waited=waited, seconds=busy.retry_in)
         return
     except FetchRefused as refused:
         log.info("pages: not fetching link %s: %s", link_id, refused)
@@ -63,16 +63,30 @@ def link_fetch(context: JobContext, *, link_id: int, previewed: bool = False) ->
         return
     if fetched.status == 429 or (fetched.status == 503 and fetched.retry_after):
         # The fetcher keeps the host waiting until then; this link is simply asked again.
-        link_fetch.configure(
-            queue=context.job.queue,
-            priority=context.job.priority,
-            schedule_in={"seconds": max(fetched.retry_after or 60, 1)},
-        ).defer(link_id=link_id, previewed=previewed)
+        seconds = fetched.retry_after or 60
+        _later(context, link_id=link_id, previewed=previewed, waited=waited, seconds=seconds)
         return
     content = None
     if fetched.body:
         content = page_read(body=fetched.body, url=fetched.final_url, charset=fetched.charset)
     services.page_record_answer(link_id=link_id, fetched=fetched, content=content)
+
+
+def _later(
+    context: JobContext, *, link_id: int, previewed: bool, waited: int, seconds: float
+) -> None:
+    """Queue the fetch again on its lane, for when its host is free, and a little later each time.
+
+    A hundred links of one hung site would otherwise all come back every few seconds, and their
+    constant coming and going would slow the lane for everyone else; spread (up to a quarter
+    more), they do not come back together either.
+    """
+    delay = max(seconds, 1) * 2 ** min(waited, 6) * random.uniform(1, 1.25)
+    link_fetch.configure(
+        queue=context.job.queue,
+        priority=context.job.priority,
+        schedule_in={"seconds": round(delay)},
+    ).defer(link_id=link_id, previewed=previewed, waited=waited + 1)
 
 
 def links_fetch_now(*, link_ids: list[int], previewed: bool = False) -> None:
