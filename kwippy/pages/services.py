@@ -27,6 +27,10 @@ from kwippy.posts.services import link_get_or_create, link_health_changed, posts
 # A link handed to the bulk lane is not due again before this, so the next tick does not queue it
 # twice; a job lost with its worker brings its link back after it.
 DISPATCH_LEASE = timedelta(hours=6)
+# The same for a fetch a person is waiting for: the interactive lane takes it within seconds, so a
+# lease still this short is that fetch's, and any longer one is the bulk lane's (or a check's
+# date), which a person's save or preview does not wait for.
+INTERACTIVE_LEASE = timedelta(minutes=1)
 
 
 def pages_queue_saved(
@@ -67,9 +71,8 @@ def pages_queue_saved(
         LinkPage.objects.filter(link_id__in=due, next_check_at__gt=now).update(next_check_at=now)
         return []
     # A link the bulk lane is about to check is fetched now all the same: a person is waiting, and
-    # a second fetch of one page costs less than their wait. Leased, so that the periodic job does
-    # not queue it again while the interactive lane fetches it.
-    LinkPage.objects.filter(link_id__in=due).update(next_check_at=now + DISPATCH_LEASE)
+    # a second fetch of one page costs less than their wait.
+    LinkPage.objects.filter(link_id__in=due).update(next_check_at=now + INTERACTIVE_LEASE)
     return due
 
 
@@ -184,8 +187,9 @@ def page_preview(*, url: str) -> Preview:
     """Say what is known of the page of an address a person is typing into the add form.
 
     The link is created if nobody saved it: the person is most likely about to, and their save
-    then finds the page already read. A link neither read recently nor being fetched is leased
-    for a fetch, which the caller queues.
+    then finds the page already read. A link neither read recently nor being fetched for a person
+    already (an interactive lease) is leased for a fetch, which the caller queues: one the bulk
+    lane holds may wait there behind an import.
     """
     link = link_get_or_create(url=url)
     now = timezone.now()
@@ -196,9 +200,9 @@ def page_preview(*, url: str) -> Preview:
         )
         if page.checked_at is not None and page.checked_at >= recent:
             return Preview(link=link, ready=True, title=page.title, to_fetch=False)
-        to_fetch = page.next_check_at <= now
+        to_fetch = not now < page.next_check_at <= now + INTERACTIVE_LEASE
         if to_fetch:
-            page.next_check_at = now + DISPATCH_LEASE
+            page.next_check_at = now + INTERACTIVE_LEASE
             page.save(update_fields=["next_check_at"])
     return Preview(link=link, ready=False, title="", to_fetch=to_fetch)
 

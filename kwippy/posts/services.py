@@ -54,8 +54,12 @@ def posts_title_from_pages(*, link_ids: Iterable[int], user_id: int | None = Non
             post.title = title
             changed.append(post)
     Post.objects.bulk_update(changed, ["title"])
+    # One stamp a person, however many of their posts an import's batch titled.
+    publicly: dict[int, bool] = {}
     for post in changed:
-        change_stamp_posts(user_id=post.user_id, public=not post.is_private)
+        publicly[post.user_id] = publicly.get(post.user_id, False) or not post.is_private
+    for user_id, public in publicly.items():
+        change_stamp_posts(user_id=user_id, public=public)
     return len(changed)
 
 

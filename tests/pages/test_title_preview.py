@@ -1,11 +1,14 @@
 """The add form's title preview (/pages/title/): a signed-in person's POST, answered from the
 link's page once a worker has read it."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
 from kwippy.pages.models import PagePreference
 from kwippy.posts.models import Link, LinkPage
+from kwippy.posts.services import link_get_or_create
 from tests.jobs import jobs_clear
 from tests.pages.test_services import fetch_jobs
 
@@ -60,3 +63,13 @@ def test_someone_who_keeps_private_pages_unfetched_is_not_offered_one(client, al
     client.force_login(alice)
     assert client.post(PREVIEW, {"url": URL}).json() == {"ready": True, "title": ""}
     assert fetch_jobs() == []
+
+
+def test_a_page_waiting_on_the_bulk_lane_is_fetched_for_the_person_typing(client, alice):
+    # An import made the link due and the periodic job leased it to the bulk lane, where it may
+    # wait behind the import: the person typing its address does not wait for that.
+    link = link_get_or_create(url=URL)
+    LinkPage.objects.create(link=link, next_check_at=timezone.now() + timedelta(hours=6))
+    client.force_login(alice)
+    assert client.post(PREVIEW, {"url": URL}).json() == {"ready": False, "title": ""}
+    assert fetch_jobs() == [(link.pk, "interactive", 0)]
