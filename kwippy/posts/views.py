@@ -88,6 +88,7 @@ def popular(request):
         "posts/popular.html",
         {
             "rows": rows,
+            "posts": [row.post for row in rows],
             "next_cursor": rows[-1].cursor if more and rows else None,
             "first": not after,
         },
@@ -108,7 +109,6 @@ def tag_page(request, tags: list[str]):
         "tags": tags,
         "per_link": True,
         "related": related,
-        "related_top": max((count for _, count in related), default=0),
         "feed_title": "Bookmarks tagged " + " + ".join(tags),
     }
     return render(request, "posts/tag.html", context)
@@ -416,7 +416,6 @@ def _person_page(request, owner: User, tags: list[str], *, reading_list: bool = 
             "sort_next_label": "Older" if sort == "newest" else "Next",
             "sort_first_label": "Newest" if sort == "newest" else "First page",
             "cloud": cloud,
-            "cloud_top": max((count for _, count in cloud), default=0),
             "is_owner": is_owner,
             "show_health": is_owner,
             "only": only,

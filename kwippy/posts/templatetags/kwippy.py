@@ -6,13 +6,12 @@ from django import template
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
-from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from kwippy.core.urls import reverse_remembered
 from kwippy.posts.ages import age_at
-from kwippy.posts.models import LinkHealth
+from kwippy.posts.rows import RowOptions, health_note, post_rows_html
 
 register = template.Library()
 
@@ -47,6 +46,49 @@ def tag_rows(username: str, rows: list[tuple[str, int]], manage_url: str = "") -
             )
             for name, count in rows
         ),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def post_rows(context, posts) -> SafeString:
+    """Return the rows of `posts` as the list around them asks (kwippy.posts.rows)."""
+    request, user = context["request"], context["user"]
+    viewer_id = user.pk if user.is_authenticated else None
+    tag_owner = context.get("tag_owner")
+    options = RowOptions(
+        viewer_id=viewer_id,
+        tag_owner=tag_owner.username if tag_owner else None,
+        per_link=bool(context.get("per_link")),
+        is_owner=bool(context.get("is_owner")),
+        show_health=bool(context.get("show_health")),
+        bulk=bool(context.get("bulk")),
+        select_all=bool(context.get("select_all")),
+        here=request.get_full_path() if viewer_id is not None else "",
+        csrf_token=context.get("csrf_token", ""),
+    )
+    return post_rows_html(posts, options=options)
+
+
+@register.simple_tag
+def cloud_items(cloud: list[tuple[str, int]], tags: list[str], owner: str = "") -> SafeString:
+    """Return a tag cloud's items, each tag sized by its count (steps 1 to 5) and linked to the
+    tags in `tags` narrowed by it: everyone's, or `owner`'s. Written here, not by a template
+    loop, for the same reason as `tag_rows`: a cloud holds up to a hundred tags."""
+    top = max((count for _, count in cloud), default=0)
+
+    def size(count: int) -> int:
+        return 3 if top <= 1 else 1 + round(4 * (count - 1) / (top - 1))
+
+    def href(name: str) -> str:
+        narrowed = tags if name in tags else [*tags, name]
+        if owner:
+            return reverse_remembered("profile_tag", owner, narrowed)
+        return reverse_remembered("tag", narrowed)
+
+    return format_html_join(
+        "",
+        '<li><a class="size-{}" href="{}">{}<span class="count"> {}</span></a></li>',
+        ((size(count), href(name), name, count) for name, count in cloud),
     )
 
 
@@ -108,41 +150,9 @@ def age(moment) -> str:
 
 
 @register.filter
-def cloud_size(count: int, top: int) -> int:
-    """Return a tag's size step (1 to 5) in a cloud whose largest count is `top`."""
-    if top <= 1:
-        return 3
-    return 1 + round(4 * (count - 1) / (top - 1))
-
-
-@register.filter
-def tags_with(tags: list[str], tag: str) -> list[str]:
-    """Return `tags` narrowed by `tag` too (`a` with `b` is `a+b`)."""
-    return list(tags) if tag in tags else [*tags, tag]
-
-
-@register.filter
 def tags_without(tags: list[str], tag: str) -> list[str]:
     """Return `tags` less `tag`."""
     return [name for name in tags if name != tag]
 
 
-def _without_scheme(url: str) -> str:
-    return url.split("://", 1)[-1].removesuffix("/")
-
-
-@register.filter
-def health_note(page) -> str:
-    """Return what a broken link's health means, in words ("moved to example.org/new"); "" for a
-    healthy link, or none read yet (`page` is then not a LinkPage)."""
-    health = getattr(page, "health", None)
-    if health == LinkHealth.GONE:
-        answered = f" (it answered {page.status_code})" if page.status_code else ""
-        return f"the page is gone{answered}"
-    if health == LinkHealth.MOVED:
-        return f"moved to {_without_scheme(page.moved_to)}"
-    if health == LinkHealth.FAILING:
-        since = f" since {date_format(page.failing_since, 'j M Y')}" if page.failing_since else ""
-        checks = f" on {page.failures} checks" if page.failures > 1 else ""
-        return f"could not be reached{checks}{since}"
-    return ""
+register.filter("health_note", health_note)
