@@ -17,12 +17,6 @@ register = template.Library()
 
 
 @register.simple_tag
-def tag_url(viewname: str, *args) -> str:
-    """`{% url %}` for the pages of tags (`tag`, `profile_tag`), remembered: lists link many."""
-    return reverse_remembered(viewname, *args)
-
-
-@register.simple_tag
 def tag_rows(username: str, rows: list[tuple[str, int]], manage_url: str = "") -> SafeString:
     """Return the rows of a person's all-tags list, each tag linked with its count (and, for its
     owner, a link to rename or delete it). Written here, not by a template loop: some people
