@@ -550,9 +550,10 @@ def tag_cloud(*, owner: User, viewer: User | None, limit: int = 100) -> list[tup
     return sorted(_tag_counts(owner=owner, viewer=viewer, by_count=True)[:limit])
 
 
-def tags_of_user(*, owner: User, viewer: User | None, by_count: bool) -> list[tuple[str, int]]:
-    """Return every tag of a person with its count, by name or most used first."""
-    return list(_tag_counts(owner=owner, viewer=viewer, by_count=by_count))
+def tags_of_user(*, owner: User, viewer: User | None, by_count: bool) -> QuerySet:
+    """Return every tag of a person with its count, by name or most used first: (name, count)
+    rows, unread, so that a page of them is read alone."""
+    return _tag_counts(owner=owner, viewer=viewer, by_count=by_count)
 
 
 def tags_suggested(*, user: User, url: str = "") -> list[str]:

@@ -195,6 +195,34 @@ def test_all_tags_page_lists_every_tag_by_name_or_count(client, alice, tagged):
     assert f'href="{reverse("profile_tags", args=["alice"])}"' in client.get("/u/alice/").text
 
 
+def test_all_tags_page_comes_in_pages_with_the_sort_kept(client, alice, tagged, monkeypatch):
+    monkeypatch.setattr("kwippy.posts.views.TAGS_PAGE_SIZE", 50)
+    for i in range(105):
+        _save(alice, f"https://many{i}.example/", f"Many {i}", tags=f"t{i:03}")
+    first = client.get("/u/alice/tags/", {"sort": "count"})
+    assert first.context["rows"][:2] == [("python", 2), ("web", 2)]
+    assert len(first.context["rows"]) == 50
+    assert "108 tags, 1 to 50 here." in first.text
+    assert 'href="/u/alice/tags/?sort=count&amp;page=2"' in first.text
+    assert "Page 1 of 3" in first.text
+    last = client.get("/u/alice/tags/", {"sort": "count", "page": "3"})
+    assert [name for name, _ in last.context["rows"]] == [f"t{i:03}" for i in range(97, 105)]
+    assert 'href="/u/alice/tags/?sort=count"' in last.text
+    assert 'rel="next"' not in last.text
+    # Every tag is on exactly one page.
+    seen = [
+        name
+        for number in (1, 2, 3)
+        for name, _ in client.get("/u/alice/tags/", {"page": number}).context["rows"]
+    ]
+    assert len(seen) == len(set(seen)) == 108
+    # A page that is not one is the nearest that is, never an error.
+    for hostile in ("0", "-1", "999", "x", "1e9", "2.5", "\u0662"):
+        response = client.get("/u/alice/tags/", {"page": hostile})
+        assert response.status_code == 200
+        assert len(response.context["rows"]) in (50, 8)
+
+
 def test_all_tags_page_shows_the_owner_private_counts(client, alice, tagged):
     client.force_login(alice)
     rows = dict(client.get("/u/alice/tags/").context["rows"])

@@ -116,6 +116,18 @@ def sorted_url(context, sort: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def numbered_page_url(context, number: int) -> str:
+    """Return the current page's address at page `number` of a numbered list (the first: none)."""
+    request = context["request"]
+    params: QueryDict = request.GET.copy()
+    params.pop("page", None)
+    if number > 1:
+        params["page"] = str(number)
+    query = params.urlencode()
+    return escape_uri_path(request.path) + (f"?{query}" if query else "")
+
+
+@register.simple_tag(takes_context=True)
 def filtered_url(context, only: str) -> str:
     """Return the current page's first page narrowed by the filter `only` ("" for none)."""
     request = context["request"]
