@@ -168,6 +168,9 @@ def person_change_stamp(*, owner: User, viewer: User | None) -> datetime | None:
     """Return when `owner`'s posts last changed as `viewer` sees them: any post for the owner, the
     public ones for anyone else (None before their first change through the services)."""
     mine = _signed_in(viewer) is not None and viewer.pk == owner.pk
+    if hasattr(owner, "posts_changed"):
+        # Read with the person (accounts.selectors.person_get_for_page): no query of its own.
+        return owner.posts_changed if mine else owner.public_posts_changed
     return last_change_user(user_id=owner.pk, private=mine)
 
 
@@ -616,18 +619,6 @@ def _tags_related(*, posts: QuerySet[Post], tags: list[str]) -> list[tuple[str, 
             [*params, tags, RELATED_LIMIT],
         )
         return [(tag, count) for tag, count in db.fetchall()]
-
-
-def follow_counts(*, user: User, viewer: User | None) -> tuple[int, int, bool]:
-    """Return how many follow `user`, how many they follow, and if `viewer` does (one query)."""
-    followers = Q(followee=user)
-    counts = Follow.objects.filter(followers | Q(follower=user)).aggregate(
-        followers=Count("pk", filter=followers),
-        following=Count("pk", filter=Q(follower=user)),
-        # A visitor is no follower: `follower IS NULL` matches no follow.
-        viewer=Count("pk", filter=followers & Q(follower=_signed_in(viewer))),
-    )
-    return counts["followers"], counts["following"], counts["viewer"] > 0
 
 
 # Whom a newcomer is offered to follow: a few of the people who saved public bookmarks lately.

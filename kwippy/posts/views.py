@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from kwippy.accounts.models import User
 from kwippy.accounts.selectors import (
-    person_get,
+    person_get_for_page,
     users_directory,
     users_followed_by,
     users_following,
@@ -351,8 +351,9 @@ def posts_bulk(request):
 # A person's page --------------------------------------------------------------------------------
 
 
-def _person(username: str) -> User:
-    person = person_get(username=username)
+def _person(request, username: str) -> User:
+    # With what the top of their pages shows (their change stamps and follow counts), at once.
+    person = person_get_for_page(username=username, viewer=request.user)
     if person is None:
         raise Http404("No such person.")
     return person
@@ -440,15 +441,14 @@ def _person_page(request, owner: User, tags: list[str], *, reading_list: bool = 
         )
     except BadCursor:
         return bad_request(request, "That page address is not valid.")
-    followers, following, is_following = selectors.follow_counts(user=owner, viewer=request.user)
     context = {
         "owner": owner,
         "body": body,
         "tags": tags,
         "bookmarks": selectors.posts_count_of_user(owner=owner, viewer=request.user, stamp=stamp),
-        "followers": followers,
-        "following": following,
-        "is_following": is_following,
+        "followers": owner.followers_total,
+        "following": owner.following_total,
+        "is_following": owner.followed_by_viewer,
         "is_owner": is_owner,
         "reading_list": reading_list,
     }
@@ -459,12 +459,12 @@ def _person_page(request, owner: User, tags: list[str], *, reading_list: bool = 
 
 def profile(request, username: str):
     """Show a person's posts (their private ones too, to them), tag cloud and follows."""
-    return _person_page(request, _person(username), [])
+    return _person_page(request, _person(request, username), [])
 
 
 def _own_person(request, username: str) -> User:
     # A list only its owner sees: to anyone else it does not exist.
-    owner = _person(username)
+    owner = _person(request, username)
     if not (request.user.is_authenticated and request.user.pk == owner.pk):
         raise Http404("No such page.")
     return owner
@@ -521,7 +521,7 @@ def post_use_new_address(request, post_id: int):
 
 def profile_tag(request, username: str, tags: list[str]):
     """Show a person's posts carrying every tag in the path, and the tags found with them."""
-    owner = _person(username)
+    owner = _person(request, username)
     if not tags:
         return redirect("profile", username=owner.username)
     return _person_page(request, owner, tags)
@@ -534,7 +534,7 @@ TAGS_PAGE_SIZE = 1000
 
 def profile_tags(request, username: str):
     """List every tag of a person with its count, by name or most used first (?sort=count)."""
-    owner = _person(username)
+    owner = _person(request, username)
     by_count = request.GET.get("sort") == "count"
     manage_url = ""
     if request.user.is_authenticated and request.user.pk == owner.pk:
@@ -625,7 +625,7 @@ def people(request):
 
 def followers(request, username: str):
     """List the people who follow a person, the newest followers first."""
-    owner = _person(username)
+    owner = _person(request, username)
     context = {"owner": owner, "heading": f"People following {owner.shown_name}"}
     people = users_following(user=owner)
     return _people_page(request, people=people, order=FOLLOWED_SINCE, context=context)
@@ -633,7 +633,7 @@ def followers(request, username: str):
 
 def following(request, username: str):
     """List the people a person follows, the most recently followed first."""
-    owner = _person(username)
+    owner = _person(request, username)
     context = {"owner": owner, "heading": f"People {owner.shown_name} follows"}
     people = users_followed_by(user=owner)
     return _people_page(request, people=people, order=FOLLOWED_SINCE, context=context)
