@@ -33,11 +33,22 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
+from django.db.models.lookups import StartsWith
 from django.utils import timezone
 
 from kwippy.accounts.changes import last_change_user
 from kwippy.accounts.models import ChangeStamp, Follow, User
-from kwippy.posts.models import BROKEN, Link, LinkHealth, LinkPage, Post, UserTag, url_hash
+from kwippy.posts.models import (
+    BROKEN,
+    Link,
+    LinkHealth,
+    LinkPage,
+    Post,
+    SiteKey,
+    UserTag,
+    site_key_prefix,
+    url_hash,
+)
 from kwippy.posts.normalize import InvalidURL, normalize_url
 from kwippy.posts.pagination import Page, parse_recent_cursor, popular_cursor, recent_cursor
 from kwippy.posts.query import Alternative, names_a_word, parse_query
@@ -304,6 +315,10 @@ class SearchScope:
     MINE = "mine"
 
 
+# A port at the end of a `site:` filter's host (`example.org:8080`; not inside `[::1]`).
+_SITE_PORT = re.compile(r":[0-9]*$")
+
+
 def _site_pattern(site: str) -> str:
     # The host is the site or one of its subdomains, whatever the scheme, user or port.
     return rf"^[a-z][a-z0-9+.-]*://([^/?#]*@)?([^/?#@]*\.)?{re.escape(site)}(:[0-9]*)?([/?#]|$)"
@@ -318,9 +333,11 @@ def _filtered(alternative: Alternative) -> Q:
     if alternative.tags:
         filters &= Q(tags__contains=list(alternative.tags))
     for site in alternative.sites:
-        # The pattern says where the host is; the plain "contains" is what the URL's trigram
-        # index can answer (it gives up on the pattern), so only links naming the site are read.
-        filters &= Q(link__url__icontains=site, link__url__iregex=_site_pattern(site))
+        # The index finds the links on the site's host by the beginning of their key; the pattern
+        # then checks each of those few, a port the filter names included.
+        host = _SITE_PORT.sub("", site)
+        on_host = StartsWith(SiteKey("link__url"), site_key_prefix(host))
+        filters &= Q(on_host, link__url__iregex=_site_pattern(site))
     return filters
 
 

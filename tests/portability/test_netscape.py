@@ -649,4 +649,8 @@ class TestPathologicalInput:
         parser = SmallMeasuredParser()
         bookmarks = list(parser.read(split(text, cuts)))
         assert [b.url for b in bookmarks][: len(first)] == first
-        assert parser.scanned <= 8 * len(text) + 1000
+        # Linear: each piece fed re-reads the held-back text (MAX_PENDING + PIECE_SIZE at most,
+        # five pieces' worth) once more, and giving half of it up re-reads the rest: about nine
+        # times the input at most (`<<<<!` repeated reaches 9.3), where quadratic work would be
+        # thousands of times at these lengths.
+        assert parser.scanned <= 12 * len(text) + 1000
