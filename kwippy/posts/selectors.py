@@ -354,7 +354,7 @@ def _matching_own_words(alternative: Alternative) -> Q:
 # Only when the posts' own words found fewer than SEARCH_CANDIDATES (`own`, below): else what
 # the pages add would rank after hundreds of others, and a word in most titles is in most pages.
 _NEWEST_BY_PAGE_TEXT_SQL = """
-SELECT post.id AS pk, post.created
+SELECT post.id AS pk, post.created, post.link_id
 FROM posts_page_links_matching(websearch_to_tsquery('english', %s), %s) AS page
 CROSS JOIN LATERAL ({posts}) AS post
 WHERE (SELECT count(*) FROM own) < %s
@@ -369,7 +369,7 @@ def _newest_by_page_text(*, visible: Q, alternative: Alternative) -> tuple[str, 
     posts = (
         Post.objects.filter(visible, _filtered(alternative), link_id=RawSQL("page.link_id", ()))
         .order_by("-created", "-id")
-        .values_list("id", "created")[:SEARCH_PAGE_CANDIDATES]
+        .values_list("id", "created", "link_id")[:SEARCH_PAGE_CANDIDATES]
     )
     posts_sql, posts_params = posts.query.sql_with_params()
     sql = _NEWEST_BY_PAGE_TEXT_SQL.format(posts=posts_sql)
@@ -424,7 +424,7 @@ def posts_search(
     newest = [
         Post.objects.filter(visible, _matching_own_words(alternative))
         .order_by("-created", "-id")
-        .values_list("pk", "created")[:SEARCH_CANDIDATES]
+        .values_list("pk", "created", "link_id")[:SEARCH_CANDIDATES]
         for alternative in alternatives
     ]
     # Fewer are asked of the pages: whatever matched only in a page comes after every post whose
@@ -436,23 +436,24 @@ def posts_search(
         if names_a_word(alternative.words)
     ]
     union, params = newest[0].union(*newest[1:]).query.sql_with_params()
-    parts = ["SELECT pk, created FROM own", *(f"({sql})" for sql, _ in by_page_text)]
+    parts = ["SELECT pk, created, link_id FROM own", *(f"({sql})" for sql, _ in by_page_text)]
     params = (*params, *(value for _, page_params in by_page_text for value in page_params))
-    candidates = Post.objects.filter(
-        pk__in=RawSQL(
-            f"WITH own AS MATERIALIZED ({union}) "
-            f"SELECT pk FROM ({' UNION '.join(parts)}) AS matched "
-            "ORDER BY created DESC, pk DESC LIMIT %s",
-            (*params, SEARCH_CANDIDATES),
-        )
+    newest_matches = (
+        f"SELECT pk, created, link_id FROM ({' UNION '.join(parts)}) AS matched "
+        "ORDER BY created DESC, pk DESC LIMIT %s"
     )
     if _signed_in(viewer) is None or scope == SearchScope.EVERYONE:
-        # The first save of each link among the candidates stands for the link.
-        candidates = Post.objects.filter(
-            pk__in=Subquery(
-                candidates.order_by("link_id", "created", "id").distinct("link_id").values("pk")
-            )
+        # The first save of each link among the candidates stands for the link: chosen here,
+        # from the candidates' own columns, rather than by reading their posts once more.
+        chosen = (
+            f"SELECT DISTINCT ON (link_id) pk FROM ({newest_matches}) AS newest "
+            "ORDER BY link_id, created, pk"
         )
+    else:
+        chosen = f"SELECT pk FROM ({newest_matches}) AS newest"
+    candidates = Post.objects.filter(
+        pk__in=RawSQL(f"WITH own AS MATERIALIZED ({union}) {chosen}", (*params, SEARCH_CANDIDATES))
+    )
     found = candidates.annotate(
         matched_in_page_only=ExpressionWrapper(~own_words, output_field=BooleanField())
     )

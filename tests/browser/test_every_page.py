@@ -133,6 +133,7 @@ VISITOR_PAGES = [
     ("profile", "/u/alice/"),
     ("profile-tag", "/u/alice/t/garden/"),
     ("all-tags", "/u/alice/tags/"),
+    ("all-tags-last-page", "/u/alice/tags/?page=9"),
     ("followers", "/u/alice/followers/"),
     ("following", "/u/alice/following/"),
     ("people", "/people/"),
@@ -194,7 +195,9 @@ def check(page: Page, name: str, path: str | None, width: int, scheme: str) -> l
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_page_is_accessible_and_fits(site, world, browser, width, scheme):  # noqa: F811
+def test_every_page_is_accessible_and_fits(site, world, browser, width, scheme, monkeypatch):  # noqa: F811
+    # All-tags pages of two tags: the first and last pages show their pager.
+    monkeypatch.setattr("kwippy.posts.views.TAGS_PAGE_SIZE", 2)
     (ARTIFACTS / "pages").mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport=WIDTHS[width], color_scheme=scheme, base_url=site)
     context.set_default_timeout(10_000)
