@@ -202,7 +202,7 @@ def test_all_tags_page_comes_in_pages_with_the_sort_kept(client, alice, tagged, 
     first = client.get("/u/alice/tags/", {"sort": "count"})
     assert first.context["rows"][:2] == [("python", 2), ("web", 2)]
     assert len(first.context["rows"]) == 50
-    assert "108 tags, 1 to 50 here." in first.text
+    assert "108 tags, 50 a page." in first.text
     assert 'href="/u/alice/tags/?sort=count&amp;page=2"' in first.text
     assert "Page 1 of 3" in first.text
     last = client.get("/u/alice/tags/", {"sort": "count", "page": "3"})
