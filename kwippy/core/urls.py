@@ -2,6 +2,7 @@
 
 import functools
 
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 
@@ -13,7 +14,9 @@ def reverse_remembered(viewname: str, *args) -> str:
     are strings, or lists of strings (the `tags` path converter's).
     """
     key = tuple(tuple(arg) if isinstance(arg, list) else arg for arg in args)
-    return _remembered(get_urlconf(), get_script_prefix(), viewname, key)
+    # A request may name its own URLconf; otherwise the setting's (which tests may change).
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _remembered(urlconf, get_script_prefix(), viewname, key)
 
 
 @functools.lru_cache(maxsize=16384)

@@ -3,7 +3,7 @@
 from urllib.parse import unquote
 
 import pytest
-from django.urls import reverse, set_script_prefix
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -110,3 +110,11 @@ def test_a_remembered_tag_url_follows_the_script_prefix():
         assert reverse_remembered("tag", "c++") == "/bookmarks/t/c%252B%252B/"
     finally:
         set_script_prefix("/")
+
+
+def test_a_remembered_address_follows_the_urlconf_setting(settings):
+    assert reverse_remembered("tag", "c++") == "/t/c%252B%252B/"
+    # An address remembered under one URLconf is not given under another that lacks it.
+    settings.ROOT_URLCONF = "tests.core.urls_outage"
+    with pytest.raises(NoReverseMatch):
+        reverse_remembered("tag", "c++")

@@ -2,7 +2,10 @@
 
 Every page's header and feed links, and lists' tag links, ask for the same few addresses
 request after request; `reverse()` works each out again for tens of microseconds. Same
-arguments and result as `{% url %}`, `as name` included (kwippy.core.urls.reverse_remembered).
+arguments and result as `{% url %}` (kwippy.core.urls.reverse_remembered), with one difference:
+`{% url … as name %}` gives "" for an address the URLconf lacks, this raises, `as` or not. So
+what a page renders under any URLconf (base.html's feed links, on the error pages) keeps
+`{% url %}`.
 """
 
 from django import template
