@@ -46,10 +46,9 @@ class RowOptions:
     tag_owner: str | None = None
     # One row per link (everyone's lists): a link saved by several says "first saved by".
     per_link: bool = False
-    # The owner's own list: the link's health, the cached copy, "Mark read", the checkboxes.
+    # The owner's own list: the link's health, the cached copy, "Mark read", the checkboxes (all
+    # ticked with `select_all`).
     is_owner: bool = False
-    show_health: bool = False
-    bulk: bool = False
     select_all: bool = False
     # Where "Edit" and "Mark read" come back to, and the token the "Mark read" form sends.
     here: str = ""
@@ -67,9 +66,9 @@ def _row(post: Post, *, options: RowOptions, now: datetime) -> str:
     link = post.link
     pk, title = post.pk, _e(post.title)
     classes = "post" + (" is-private" if post.is_private else "")
-    classes += " selectable" if options.bulk else ""
+    classes += " selectable" if options.is_owner else ""
     parts = [f'<article class="{classes}" aria-labelledby="post-{pk}">']
-    if options.bulk:
+    if options.is_owner:
         checked = " checked" if options.select_all else ""
         parts.append(
             f'  <input class="select-post" type="checkbox" name="posts" value="{pk}" '
@@ -91,7 +90,7 @@ def _row(post: Post, *, options: RowOptions, now: datetime) -> str:
     parts.append(_byline(post, options=options, now=now))
     if post.is_private:
         parts.append('    <span class="badge">private</span>')
-    if options.show_health:
+    if options.is_owner:
         parts.append(_health(post, title=title))
     if post.to_read and post.user_id == options.viewer_id:
         parts.append(_to_read(post, options=options, title=title))

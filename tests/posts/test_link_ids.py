@@ -45,7 +45,7 @@ def test_popular_pages_and_feed_name_links_by_their_public_ids(client, alice, bo
     services.post_create(user=alice, url="https://a.example/", title="A")
     services.post_create(user=alice, url="https://b.example/", title="B")
     response = client.get("/popular/")
-    first = response.context["rows"][0].link
+    first = response.context["posts"][0].link
     assert response.context["next_cursor"] == f"1_{first.public_id}"
     feed = client.get("/feeds/popular/").text
     for link in Link.objects.all():

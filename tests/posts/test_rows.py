@@ -5,11 +5,12 @@ from datetime import UTC, datetime
 
 import lxml.html
 import pytest
+from django.template.defaultfilters import date as date_filter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kwippy.accounts.models import User
-from kwippy.posts.models import Link, Post
+from kwippy.posts.models import Link, LinkHealth, LinkPage, Post
 from kwippy.posts.rows import RowOptions, post_rows_html
 
 # What lxml can hold: no control characters but the line breaks, no lone surrogates.
@@ -26,6 +27,8 @@ TAG = st.text(st.sampled_from("ab<>&\"'é+%/."), min_size=1, max_size=12).filter
 def _post(*, title: str, url: str, description: str, tags: list[str], name: str) -> Post:
     owner = User(pk=7, username="alice", display_name=name)
     link = Link(pk=3, url=url, public_id="AbCdEfGhIjKl", public_saves=1)
+    # Its page, as the owner's lists join it (selectors.posts_with_health): gone.
+    LinkPage(link=link, health=LinkHealth.GONE, status_code=410)
     created = datetime(2026, 2, 3, 9, 5, tzinfo=UTC)
     return Post(
         pk=11,
@@ -50,7 +53,7 @@ def _row(post: Post, **options) -> lxml.html.HtmlElement:
 def test_typed_text_comes_back_as_text_in_its_place(title, url, description, tags, name):
     post = _post(title=title, url=url, description=description, tags=tags, name=name)
     here = "/u/alice/?q=<b>&x=\"'"
-    article = _row(post, viewer_id=7, is_owner=True, bulk=True, here=here, csrf_token="tok")
+    article = _row(post, viewer_id=7, is_owner=True, here=here, csrf_token="tok")
 
     (heading,) = article.xpath("h2[@class='post-title']/a")
     assert heading.text_content() == title
@@ -76,15 +79,16 @@ def test_typed_text_comes_back_as_text_in_its_place(title, url, description, tag
 
 CHECKBOX, FORM = "input[@class='select-post']", ".//form"
 ACTION, BADGE = ".//a[@class='action']", ".//span[@class='badge']"
+HEALTH = ".//span[@class='badge health'][@title='The page is gone (it answered 410)']"
 
 
 @pytest.mark.parametrize(
     ("options", "present", "absent"),
     [
-        ({}, [], [CHECKBOX, FORM, ACTION, BADGE]),
-        ({"viewer_id": 8}, [ACTION], [FORM, BADGE]),
-        ({"viewer_id": 7}, [BADGE, ACTION], [FORM, CHECKBOX]),
-        ({"viewer_id": 7, "is_owner": True, "bulk": True}, [FORM, CHECKBOX], []),
+        ({}, [], [CHECKBOX, FORM, ACTION, BADGE, HEALTH]),
+        ({"viewer_id": 8}, [ACTION], [FORM, BADGE, HEALTH]),
+        ({"viewer_id": 7}, [BADGE, ACTION], [FORM, CHECKBOX, HEALTH]),
+        ({"viewer_id": 7, "is_owner": True}, [FORM, CHECKBOX, HEALTH], []),
     ],
 )
 def test_each_viewer_sees_only_their_parts(options, present, absent):
@@ -96,8 +100,14 @@ def test_each_viewer_sees_only_their_parts(options, present, absent):
         assert not article.xpath(selector), selector
 
 
-def test_the_time_is_written_as_the_date_filter_writes_it():
+@given(
+    created=st.datetimes(
+        min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)
+    )
+)
+def test_the_time_is_written_as_djangos_date_filter_writes_it(created):
     post = _post(title="T", url="https://example.org/", description="", tags=[], name="")
+    post.created = created
     (time,) = _row(post).xpath(".//time")
-    assert time.get("datetime") == "2026-02-03T09:05:00+00:00"
-    assert time.get("title") == "3 Feb 2026, 09:05 UTC"
+    assert time.get("datetime") == date_filter(created, "c")
+    assert time.get("title") == date_filter(created, "j M Y, H:i") + " UTC"

@@ -385,7 +385,7 @@ def test_popular_pages_through_every_link_once(client, alice, bob, settings):
     seen, path = [], "/popular/"
     while path:
         response = client.get(path)
-        seen += [row.post.title for row in response.context["rows"]]
+        seen += [post.title for post in response.context["posts"]]
         cursor = response.context["next_cursor"]
         path = f"/popular/?before={cursor}" if cursor else None
     # Links 1 and 3 have two saves each; ties go by public id, which carries no order.

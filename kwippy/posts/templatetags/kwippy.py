@@ -54,8 +54,6 @@ def post_rows(context, posts) -> SafeString:
         tag_owner=tag_owner.username if tag_owner else None,
         per_link=bool(context.get("per_link")),
         is_owner=bool(context.get("is_owner")),
-        show_health=bool(context.get("show_health")),
-        bulk=bool(context.get("bulk")),
         select_all=bool(context.get("select_all")),
         here=request.get_full_path() if viewer_id is not None else "",
         csrf_token=context.get("csrf_token", ""),
@@ -86,67 +84,53 @@ def cloud_items(cloud: list[tuple[str, int]], tags: list[str], owner: str = "") 
     )
 
 
-@register.simple_tag(takes_context=True)
-def page_url(context, cursor: str) -> str:
-    """Return the current page's address with `before` set to `cursor`, other parameters kept."""
+def _this_page(context, *, drop: tuple[str, ...] = (), **values: str) -> str:
+    """Return the current page's address without the parameters in `drop` and with `values`
+    set, its other parameters kept."""
     request = context["request"]
     params: QueryDict = request.GET.copy()
-    params["before"] = cursor
-    return f"{escape_uri_path(request.path)}?{params.urlencode()}"
+    for name in drop:
+        params.pop(name, None)
+    for name, value in values.items():
+        params[name] = value
+    query = params.urlencode()
+    return escape_uri_path(request.path) + (f"?{query}" if query else "")
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, cursor: str) -> str:
+    """Return the current page's address with `before` set to `cursor`."""
+    return _this_page(context, before=cursor)
 
 
 @register.simple_tag(takes_context=True)
 def first_page_url(context) -> str:
     """Return the current page's address without `before`: its first page."""
-    request = context["request"]
-    params: QueryDict = request.GET.copy()
-    params.pop("before", None)
-    query = params.urlencode()
-    return escape_uri_path(request.path) + (f"?{query}" if query else "")
+    return _this_page(context, drop=("before",))
 
 
 @register.simple_tag(takes_context=True)
 def sorted_url(context, sort: str) -> str:
-    """Return the current page's first page sorted by `sort`, other parameters kept."""
-    request = context["request"]
-    params: QueryDict = request.GET.copy()
-    params.pop("before", None)
-    params["sort"] = sort
-    return f"{escape_uri_path(request.path)}?{params.urlencode()}"
+    """Return the current page's first page sorted by `sort`."""
+    return _this_page(context, drop=("before",), sort=sort)
 
 
 @register.simple_tag(takes_context=True)
 def numbered_page_url(context, number: int) -> str:
     """Return the current page's address at page `number` of a numbered list (the first: none)."""
-    request = context["request"]
-    params: QueryDict = request.GET.copy()
-    params.pop("page", None)
-    if number > 1:
-        params["page"] = str(number)
-    query = params.urlencode()
-    return escape_uri_path(request.path) + (f"?{query}" if query else "")
+    return _this_page(context, drop=("page",), **({"page": str(number)} if number > 1 else {}))
 
 
 @register.simple_tag(takes_context=True)
 def filtered_url(context, only: str) -> str:
     """Return the current page's first page narrowed by the filter `only` ("" for none)."""
-    request = context["request"]
-    params: QueryDict = request.GET.copy()
-    params.pop("before", None)
-    params.pop("filter", None)
-    if only:
-        params["filter"] = only
-    query = params.urlencode()
-    return escape_uri_path(request.path) + (f"?{query}" if query else "")
+    return _this_page(context, drop=("before", "filter"), **({"filter": only} if only else {}))
 
 
 @register.simple_tag(takes_context=True)
 def select_all_url(context) -> str:
     """Return the current page with every bookmark ticked: "select all" without JavaScript."""
-    request = context["request"]
-    params: QueryDict = request.GET.copy()
-    params["select"] = "all"
-    return f"{escape_uri_path(request.path)}?{params.urlencode()}"
+    return _this_page(context, select="all")
 
 
 @register.filter
