@@ -19,12 +19,11 @@ def users_with_email(*, email: str) -> QuerySet[User]:
 def person_get(*, username: str) -> User | None:
     """Return the active account whose username is `username`, folded; None if there is none.
 
-    Every page, feed and follow that names a person by username finds them here. PostgreSQL text
-    cannot hold a NUL, so a name with one names nobody.
+    Every page, feed and follow that names a person by username finds them here, the rule written
+    once in person_get_for_page (the person comes with what it reads beside them, and
+    `followed_by_viewer` false).
     """
-    if "\x00" in username:
-        return None
-    return users_named(username=username).filter(is_active=True).first()
+    return person_get_for_page(username=username, viewer=None)
 
 
 # One statement, written out: built by the ORM from annotations and subqueries, this query cost
@@ -46,10 +45,12 @@ WHERE person.username_folded = %(folded)s AND person.is_active
 
 
 def person_get_for_page(*, username: str, viewer: User | None) -> User | None:
-    """Return person_get's person with what the top of their pages shows, read in the same query
-    rather than in three: when their posts last changed as they see them (`posts_changed`) and as
-    others do (`public_posts_changed`; both None before the first change, accounts.changes), how
-    many follow them (`followers_total`, kept by the database) and they follow
+    """Return the active account whose username is `username`, folded (None if there is none;
+    PostgreSQL text cannot hold a NUL, so a name with one names nobody), with what the top of
+    their pages shows, read in the same query rather than in three: when their posts last
+    changed as they see them (`posts_changed`) and as others do (`public_posts_changed`; both
+    None before the first change, accounts.changes), how many follow them (`followers_total`,
+    kept by the database) and they follow
     (`following_total`), and whether `viewer` follows them (`followed_by_viewer`)."""
     if "\x00" in username:
         return None
